@@ -1,0 +1,116 @@
+"""One configuration object for every part of r2p-graph.
+
+Defaults live here; any field can be overridden by an environment variable named
+``R2P_<FIELD>`` (upper case), e.g. ``R2P_QUERY_TIMEOUT=5``. Nothing reads the
+environment at import time: call :meth:`Settings.from_env` where a process starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    return PROJECT_ROOT / "data"
+
+
+def _default_ontology_dir() -> Path:
+    return PROJECT_ROOT / "ontology"
+
+
+def _default_cache_dir() -> Path:
+    return PROJECT_ROOT / ".cache" / "build"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an r2p-graph process can be told, with safe defaults."""
+
+    #: Public base under which every r2p IRI is minted.
+    base_iri: str = "https://w3id.org/r2p/"
+    #: Folder of the curated data (Turtle/TriG files).
+    data_dir: Path = field(default_factory=_default_data_dir)
+    #: Folder holding ``r2p.ttl`` (the ontology) and the SHACL shapes.
+    ontology_dir: Path = field(default_factory=_default_ontology_dir)
+    #: Where validated + inferred builds are cached, keyed by a hash of their inputs.
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+
+    #: Interface and port for ``r2p-graph serve`` / ``python server.py``.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    #: URL at which clients reach the server, if it differs from the request's own
+    #: (behind a proxy). Used for ``sd:endpoint`` and dereferenceable IRIs.
+    public_url: str = ""
+
+    #: Query engine: ``oxigraph`` (default) or ``rdflib``.
+    engine: str = "oxigraph"
+    #: Deadline for one query, in seconds; a client may ask for less, never more.
+    query_timeout: float = 10.0
+    #: Most rows a SELECT returns; the rest are cut and the response says so.
+    max_rows: int = 10_000
+    #: Largest request body accepted, in bytes (413 above it).
+    max_body_bytes: int = 1_000_000
+    #: Longest query text accepted, in characters (414 for GET, 413 for POST above it).
+    max_query_chars: int = 100_000
+    #: Worker processes that evaluate queries (each can be killed at its deadline).
+    query_workers: int = 2
+    #: Send CORS headers (``Access-Control-Allow-Origin: *``) on every response.
+    cors: bool = True
+    #: Log one JSON line per request to stderr.
+    access_log: bool = True
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Build settings from defaults, then ``R2P_*`` variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(f"R2P_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def ontology_file(self) -> Path:
+        """The OWL ontology in Turtle."""
+        return self.ontology_dir / "r2p.ttl"
+
+    @property
+    def shapes_dir(self) -> Path:
+        """Folder of SHACL shapes files (``*.ttl``), one file per area."""
+        return self.ontology_dir / "shapes"
+
+
+def _coerce(name: str, type_name: Any, raw: str) -> Any:
+    """Turn an environment string into the field's type, with a readable error."""
+    kind = str(type_name)
+    try:
+        if kind in ("bool", "<class 'bool'>"):
+            if raw.strip().lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.strip().lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+        if kind in ("int", "<class 'int'>"):
+            return int(raw)
+        if kind in ("float", "<class 'float'>"):
+            return float(raw)
+        if kind in ("Path", "<class 'pathlib.Path'>"):
+            return Path(raw)
+    except ValueError as exc:
+        raise ValueError(f"R2P_{name.upper()}={raw!r} is not a valid {kind}") from exc
+    return raw

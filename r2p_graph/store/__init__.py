@@ -1,0 +1,108 @@
+"""The store interface: what the HTTP layer needs from a SPARQL engine, and nothing more.
+
+The protocol layer (``r2p_graph.web``) only ever talks to a :class:`Store`. Engines
+(Oxigraph, rdflib, a remote SPARQL store) live in sibling modules and are picked by
+:func:`r2p_graph.store.factory.open_store` from the configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+
+class StoreError(Exception):
+    """Base class for errors a store reports to its caller."""
+
+
+class QuerySyntaxError(StoreError):
+    """The query text does not parse. ``position`` is (line, column), 1-based, when known."""
+
+    def __init__(self, message: str, position: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+class QueryRefused(StoreError):
+    """The query is well-formed but asks for something this service never does
+    (SERVICE, an update, LOAD)."""
+
+
+class QueryTimeout(StoreError):
+    """The query passed its deadline and was cancelled."""
+
+
+class StoreUnavailable(StoreError):
+    """The engine cannot answer right now (still loading, or a remote store is down)."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query, with the dataset it runs over and the shape of the answer wanted."""
+
+    text: str
+    #: IRIs of graphs whose merge is the default graph (SPARQL ``default-graph-uri`` / FROM).
+    default_graphs: tuple[str, ...] = ()
+    #: IRIs of graphs visible to ``GRAPH`` (``named-graph-uri`` / FROM NAMED).
+    named_graphs: tuple[str, ...] = ()
+    #: Media type of the serialization wanted (already negotiated).
+    media_type: str = "application/sparql-results+json"
+    #: Seconds before the query is cancelled.
+    timeout: float = 10.0
+    #: Most SELECT rows to return.
+    max_rows: int = 10_000
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A serialized answer."""
+
+    form: QueryForm
+    body: bytes
+    media_type: str
+    #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK).
+    size: int = 0
+    #: True when SELECT rows were cut at ``max_rows``.
+    truncated: bool = False
+    #: Seconds spent evaluating and serializing.
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """Counts for VoID and ``r2p-graph stats``."""
+
+    triples: int
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A read-only SPARQL dataset."""
+
+    def query(self, request: QueryRequest) -> QueryResult:
+        """Evaluate ``request`` within its deadline and return the serialized answer.
+
+        Raises :class:`QuerySyntaxError`, :class:`QueryRefused`, :class:`QueryTimeout`
+        or :class:`StoreUnavailable`; never anything else for a bad query.
+        """
+        ...
+
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs in the dataset."""
+        ...
+
+    def stats(self) -> StoreStats:
+        """Triple counts, overall and per named graph."""
+        ...
+
+    def ready(self) -> bool:
+        """True once the store can answer queries."""
+        ...
+
+    def close(self) -> None:
+        """Release processes, files and connections."""
+        ...
