@@ -13,6 +13,9 @@ Everything sits under one configurable base (``Settings.base_iri``)::
     {base}id/statement/{meeting}/{actor}[-n]
     {base}id/doc/A-66-874                UN documents by their (first) symbol
     {base}id/source/{slug}               other sources
+    {base}id/place/{slug}, {base}id/agent/{slug}   venues; the dataset's editors
+    {meeting IRI}/tally-{kind}[-n], {meeting IRI}/participation-{code}[-{role}],
+    {meeting IRI}/claim-{slug}, {statement IRI}-quote-{n}, {statement IRI}-stance
     {base}id/situation/{slug}[-{year}]
     {base}id/{scheme}/{slug}, {base}id/scheme/{scheme}   SKOS concepts and schemes
     {base}graph/{name}                   named graphs
@@ -130,6 +133,14 @@ class Minter:
         """A UN document by its first symbol."""
         first = symbol.split("-S/")[0] if symbol.startswith("A/") and "-S/" in symbol else symbol
         return f"{self.base}id/doc/{symbol_to_slug(first)}"
+
+    def place(self, name: str) -> str:
+        """A venue."""
+        return f"{self.base}id/place/{slugify(name)}"
+
+    def agent(self, name: str) -> str:
+        """An agent that is neither an actor nor a person (the dataset's own editors)."""
+        return f"{self.base}id/agent/{slugify(name)}"
 
     def source(self, name: str) -> str:
         """A non-UN source document."""

@@ -1,0 +1,204 @@
+"""Step 2 of the pipeline: check the asserted data against the SHACL shapes.
+
+Validation runs on the asserted data only, with the ontology passed as ``ont_graph`` (so
+``sh:class`` follows ``rdfs:subClassOf``) and no inference: inference would add the
+super-properties and super-classes the ontology implies and hide what was really written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import RDF, SH, Graph, Literal
+from rdflib.term import Node
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, in the words a data maintainer needs."""
+
+    severity: str
+    focus_node: str
+    path: str | None
+    message: str
+    component: str
+    value: str | None = None
+    shape: str | None = None
+    file: str | None = None
+
+
+@dataclass
+class ValidationOutcome:
+    """All findings of one validation run, and the report graph pySHACL produced."""
+
+    findings: list[Finding] = field(default_factory=list)
+    report: Graph = field(default_factory=Graph)
+
+    @property
+    def violations(self) -> list[Finding]:
+        """Findings that fail validation."""
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Editorial gaps that do not fail validation."""
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no Violation (warnings are allowed)."""
+        return not self.violations
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    shapes: Graph,
+    ontology: Graph,
+    origin: Mapping[Node, Path] | None = None,
+) -> ValidationOutcome:
+    """Validate ``data`` against ``shapes``; ``origin`` maps subjects to the file they came from."""
+    _conforms, report, _text = pyshacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    assert isinstance(report, Graph)
+    origin = origin or {}
+    findings: list[Finding] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        severity = report.value(result, SH.resultSeverity)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        component = report.value(result, SH.sourceConstraintComponent)
+        shape = report.value(result, SH.sourceShape)
+        findings.append(
+            Finding(
+                severity=SEVERITY_NAMES.get(severity, str(severity)) if severity else "Violation",
+                focus_node=_n3(focus) or "",
+                path=_n3(path),
+                message="; ".join(messages) or "(no message)",
+                component=_short(component),
+                value=_n3(value),
+                shape=_n3(shape) if shape is not None and not _is_bnode(shape) else None,
+                file=str(origin[focus]) if focus in origin else None,
+            )
+        )
+    findings.sort(key=lambda f: (f.severity != "Violation", f.file or "", f.focus_node, f.message))
+    return ValidationOutcome(findings=findings, report=report)
+
+
+def format_text(outcome: ValidationOutcome) -> str:
+    """A readable report: one block per finding, then a summary line."""
+    lines: list[str] = []
+    for f in outcome.findings:
+        where = f" ({f.file})" if f.file else ""
+        lines.append(f"{f.severity}: {f.focus_node}{where}")
+        if f.path:
+            lines.append(f"  path:      {f.path}")
+        if f.value:
+            lines.append(f"  value:     {f.value}")
+        lines.append(f"  message:   {f.message}")
+        lines.append(f"  component: {f.component}")
+    verdict = "conforms" if outcome.conforms else "does not conform"
+    lines.append(
+        f"{verdict}: {len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def format_json(outcome: ValidationOutcome) -> str:
+    """The findings as a JSON document."""
+    return json.dumps(
+        {
+            "conforms": outcome.conforms,
+            "violations": len(outcome.violations),
+            "warnings": len(outcome.warnings),
+            "findings": [asdict(f) for f in outcome.findings],
+        },
+        indent=2,
+        ensure_ascii=False,
+    ) + "\n"
+
+
+def format_turtle(outcome: ValidationOutcome) -> str:
+    """The W3C SHACL validation report graph, in Turtle."""
+    return outcome.report.serialize(format="turtle")
+
+
+def format_junit(outcome: ValidationOutcome) -> str:
+    """JUnit XML: one failed test case per violation, one passing case per warning.
+
+    CI systems (GitHub, GitLab, Jenkins) list each violation as a failed case named after
+    its focus node.
+    """
+    suite = ET.Element(
+        "testsuite",
+        name="r2p-graph SHACL validation",
+        tests=str(max(len(outcome.findings), 1)),
+        failures=str(len(outcome.violations)),
+        errors="0",
+    )
+    if not outcome.findings:
+        ET.SubElement(suite, "testcase", classname="shacl", name="data conforms")
+    for f in outcome.findings:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"shacl.{f.component}",
+            name=f"{f.focus_node} {f.path or ''}".strip(),
+            file=f.file or "",
+        )
+        text = f"{f.message}\npath: {f.path}\nvalue: {f.value}\nfile: {f.file}"
+        if f.severity == "Violation":
+            failure = ET.SubElement(case, "failure", message=f.message, type=f.component)
+            failure.text = text
+        else:
+            out = ET.SubElement(case, "system-out")
+            out.text = f"{f.severity}: {text}"
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+FORMATTERS = {
+    "text": format_text,
+    "json": format_json,
+    "turtle": format_turtle,
+    "junit": format_junit,
+}
+
+
+def _is_bnode(node: Node) -> bool:
+    return node.__class__.__name__ == "BNode"
+
+
+def _n3(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return str(node)
+    if _is_bnode(node):
+        return "[]"
+    return node.n3() if hasattr(node, "n3") else str(node)
+
+
+def _short(node: Node | None) -> str:
+    if node is None:
+        return "unknown"
+    text = str(node)
+    return "sh:" + text[len(str(SH)):] if text.startswith(str(SH)) else text
