@@ -20,8 +20,6 @@ from pathlib import Path
 import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 
-from .sources import discover
-
 _META_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _REFLEXIVE_NOISE = {
     OWL.sameAs,
@@ -37,9 +35,12 @@ def run_rules(rules_dir: Path, source: Graph, destination: Graph) -> int:
     """Run every CONSTRUCT rule in ``rules_dir`` over ``source``; add results to ``destination``."""
     added = 0
     for rule in discover_rules(rules_dir):
-        for triple in source.query(rule.read_text(encoding="utf-8")):
+        result = source.query(rule.read_text(encoding="utf-8"))
+        if result.graph is None:
+            raise ValueError(f"{rule}: a rule must be a CONSTRUCT query")
+        for triple in result.graph:
             if triple not in destination:
-                destination.add(triple)  # type: ignore[arg-type]
+                destination.add(triple)
                 added += 1
     return added
 
@@ -89,8 +90,11 @@ def _drop_trivial(inferred: Graph, *, asserted: Graph, ontology: Graph) -> None:
             doomed.append((s, p, o))
         elif p in (RDFS.subClassOf, OWL.equivalentClass) and o in _TRIVIAL_TYPES:
             doomed.append((s, p, o))
-        elif p == RDF.type and isinstance(o, URIRef) and str(o).startswith(_META_NAMESPACES) and (
-            str(s).startswith(_META_NAMESPACES)
+        elif (
+            p == RDF.type
+            and isinstance(o, URIRef)
+            and str(o).startswith(_META_NAMESPACES)
+            and (str(s).startswith(_META_NAMESPACES))
         ):
             doomed.append((s, p, o))
     for triple in doomed:

@@ -74,7 +74,9 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_FORMATS)
+                sorted(
+                    p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_FORMATS
+                )
             )
         elif path.is_file():
             if path.suffix.lower() not in RDF_FORMATS:
@@ -112,9 +114,7 @@ def parse_file(path: Path, into: Graph) -> Graph:
     return parsed
 
 
-def load_sources(
-    settings: Settings, data_paths: Sequence[Path] | None = None
-) -> LoadedSources:
+def load_sources(settings: Settings, data_paths: Sequence[Path] | None = None) -> LoadedSources:
     """Read the ontology and the data (``settings.data_dir`` unless paths are given)."""
     minter = Minter(settings.base_iri)
     loaded = LoadedSources(dataset=Dataset(), minter=minter)
@@ -137,9 +137,12 @@ def load_shapes(settings: Settings) -> Graph:
 
 
 def _error_line(exc: Exception) -> int | None:
-    lines = getattr(exc, "lines", None)  # notation3.BadSyntax: 0-based line index
-    if isinstance(lines, int):
-        return lines + 1
+    # notation3.BadSyntax keeps the buffer and the offset of the error; its own ``lines``
+    # attribute drifts by a line or two, so count the newlines before the offset instead.
+    buffer, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if isinstance(buffer, bytes | str) and isinstance(offset, int):
+        newline = b"\n" if isinstance(buffer, bytes) else "\n"
+        return buffer[:offset].count(newline) + 1  # type: ignore[arg-type]
     lineno = getattr(exc, "lineno", None) or getattr(exc, "line", None)
     return lineno if isinstance(lineno, int) else None
 

@@ -1,0 +1,184 @@
+"""The ``r2p-graph`` command line: validate, build, query, stats, serve.
+
+Exit codes: 0 success; 1 the data does not conform (validate) or the query failed;
+2 unusable input (a missing file, a syntax error, a bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
+from .config import Settings
+from .sources import SourceError, discover, load_shapes, load_sources
+from .validation import FORMATTERS, validate_graph
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``r2p-graph`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if getattr(args, "data_dir", None):
+        settings = settings.replace(data_dir=Path(args.data_dir))
+    try:
+        return int(args.run(args, settings))
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except ValidationFailed as exc:
+        sys.stderr.write(FORMATTERS["text"](exc.outcome))
+        print(f"error: {exc}; nothing was built", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="r2p-graph",
+        description="What states say about R2P at the UN, as linked data.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        help="check RDF data against the r2p SHACL shapes",
+        description="Validate data (default: the project's data/ folder) against the shapes in "
+        "ontology/shapes, with the ontology as background. Exit 0 when it conforms, 1 on "
+        "violations, 2 on unusable input.",
+    )
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    validate.add_argument("--format", choices=sorted(FORMATTERS), default="text")
+    validate.add_argument("--output", "-o", type=Path, help="write the report here (atomically)")
+    validate.set_defaults(run=_cmd_validate)
+
+    build_cmd = sub.add_parser("build", help="write the validated + inferred dataset")
+    build_cmd.add_argument("--out", "-o", type=Path, required=True, help="a .trig or .nq file")
+    build_cmd.add_argument("--format", choices=["trig", "nquads"], help="default: by extension")
+    build_cmd.add_argument("--data-dir", help="read data from here instead of data/")
+    build_cmd.set_defaults(run=_cmd_build)
+
+    query = sub.add_parser("query", help="run a SPARQL query against the built graph")
+    query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.set_defaults(run=_cmd_query)
+
+    stats = sub.add_parser("stats", help="triple counts and what the graph holds")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(run=_cmd_stats)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the SPARQL endpoint (default: the graph built from data/)",
+        description="Serve the embedded default graph, or the RDF files given (Turtle, "
+        "N-Triples, TriG, N-Quads, JSON-LD, RDF/XML). FILE=GRAPH-IRI loads a triples file "
+        "into that named graph.",
+    )
+    serve.add_argument("files", nargs="*", metavar="FILE")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=_cmd_serve)
+    return parser
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    paths: list[Path] = args.paths or [settings.data_dir]
+    discover(paths)  # fail early, with the path, on a missing file
+    sources = load_sources(settings, paths)
+    outcome = validate_graph(
+        sources.asserted,
+        shapes=load_shapes(settings),
+        ontology=sources.ontology,
+        origin=sources.origin,
+    )
+    report = FORMATTERS[args.format](outcome)
+    if args.output:
+        from .build import atomic_write_bytes
+
+        atomic_write_bytes(args.output, report.encode("utf-8"))
+        print(
+            f"{'conforms' if outcome.conforms else 'does not conform'}: "
+            f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s); "
+            f"report in {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(report)
+    return EXIT_OK if outcome.conforms else EXIT_FAILED
+
+
+def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    out: Path = args.out
+    if args.format is None and out.suffix.lower() not in DATASET_FORMATS:
+        print(
+            f"error: cannot tell the format of {out}: use .trig or .nq, or --format",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    result = build(settings)
+    write_dataset(result.dataset, out, args.format)
+    counts = result.counts()
+    timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    print(f"wrote {out}: {sum(counts.values())} triples ({timing})", file=sys.stderr)
+    for graph, n in sorted(counts.items()):
+        print(f"  {graph}: {n}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    from .local import LocalGraph, QueryError
+
+    text: str = args.sparql
+    if text.startswith("@"):
+        query_file = Path(text[1:])
+        if not query_file.is_file():
+            print(f"error: {query_file}: no such file", file=sys.stderr)
+            return EXIT_UNUSABLE
+        text = query_file.read_text(encoding="utf-8")
+    graph = LocalGraph.from_nquads(ensure_build(settings))
+    try:
+        sys.stdout.write(graph.query_formatted(text, args.format))
+    except QueryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from .local import LocalGraph
+
+    graph = LocalGraph.from_nquads(ensure_build(settings))
+    stats = graph.summary()
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return EXIT_OK
+    print(f"triples: {stats['triples']}")
+    for name, n in stats["graphs"].items():
+        print(f"  {name}: {n}")
+    print("resources by class:")
+    for cls, n in stats["classes"].items():
+        print(f"  {n:6d}  {cls}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .web.serve import run_serve
+
+    if args.host:
+        settings = settings.replace(host=args.host)
+    if args.port:
+        settings = settings.replace(port=args.port)
+    return run_serve(settings, list(args.files))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Competency questions, answered from the built graph, checked against the founding document."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+
+from r2p_graph.local import LocalGraph
+from r2p_graph.queries import competency_queries, competency_query
+
+from .conftest import FOUNDING_DOCUMENT
+
+NUMBER_WORDS = {"one": 1, "two": 2, "fifty-eight": 58}
+
+
+def rows(graph: LocalGraph, name: str) -> list[dict[str, str]]:
+    result = graph.query(competency_query(name).text)
+    out = io.BytesIO()
+    result.serialize(out, ox.QueryResultsFormat.JSON)
+    bindings = json.loads(out.getvalue())["results"]["bindings"]
+    return [{k: v["value"] for k, v in b.items()} for b in bindings]
+
+
+@pytest.fixture(scope="module")
+def founding_text() -> str:
+    return FOUNDING_DOCUMENT.read_text(encoding="utf-8")
+
+
+def test_participation_counts_match_the_founding_document(
+    graph: LocalGraph, founding_text: str
+) -> None:
+    match = re.search(
+        r"([\w-]+) member states, ([\w-]+) regional organization and ([\w-]+) civil society",
+        founding_text,
+    )
+    assert match, "the founding document's participation sentence moved"
+    expected = {
+        "member state": NUMBER_WORDS[match.group(1)],
+        "regional organization": NUMBER_WORDS[match.group(2)],
+        "civil-society organization": NUMBER_WORDS[match.group(3)],
+    }
+    got = {r["kind"]: int(r["reported"]) for r in rows(graph, "participation-2012")}
+    assert got == expected
+    by_kind = {r["kind"]: r for r in rows(graph, "participation-2012")}
+    # Names known for some member states only: the list says it is partial, never padded.
+    assert by_kind["member state"]["completeness"] == "partial"
+    assert 0 < int(by_kind["member state"]["knownByName"]) < 58
+    assert by_kind["regional organization"]["completeness"] == "count only"
+    assert int(by_kind["regional organization"]["knownByName"]) == 0
+
+
+def test_outright_opponents(graph: LocalGraph, founding_text: str) -> None:
+    found = rows(graph, "opponents-2012")
+    assert {r["state"].rsplit("/", 1)[1] for r in found} == {"CUB", "VEN"}
+    assert {r["count"] for r in found} == {"2"} and {r["completeness"] for r in found} == {
+        "complete"
+    }
+    assert "only two states, Cuba and Venezuela" in founding_text
+
+
+def test_report_discussed(graph: LocalGraph) -> None:
+    found = rows(graph, "report-2012")
+    assert {r["symbol"] for r in found} == {"A/66/874", "S/2012/578"}
+    assert {r["title"] for r in found} == {
+        "Responsibility to protect: timely and decisive response"
+    }
+    assert {r["issued"] for r in found} == {"2012-07-25"}
+
+
+def test_situations_that_framed_the_debate(graph: LocalGraph, founding_text: str) -> None:
+    found = rows(graph, "situations-2012")
+    assert {r["stateName"] for r in found} == {"Libya", "Côte d'Ivoire", "Syria"}
+    assert "Libya, Côte d’Ivoire and the plight of civilians in Syria" in founding_text
+
+
+def test_2011_security_council_resolutions(graph: LocalGraph) -> None:
+    found = rows(graph, "resolutions-2011")
+    assert [r["symbol"] for r in found] == [
+        "S/RES/1970 (2011)",
+        "S/RES/1973 (2011)",
+        "S/RES/1975 (2011)",
+    ]
+    # Only one of them has a source saying, in so many words, that it refers to R2P.
+    assert {r["symbol"] for r in found if r["explicit"] == "true"} == {"S/RES/1975 (2011)"}
+
+
+def test_concerns_raised(graph: LocalGraph, founding_text: str) -> None:
+    found = {r["theme"].rsplit("/", 1)[1] for r in rows(graph, "concerns-2012")}
+    assert {"consistency", "pillar-sequencing", "use-of-force"} <= found
+    for words in ("double standards", "sequencing of the three pillars", "use of force"):
+        assert words in founding_text
+
+
+def test_known_participants_are_sourced(graph: LocalGraph) -> None:
+    found = rows(graph, "known-participants-2012")
+    codes = {r["state"].rsplit("/", 1)[1] for r in found}
+    assert {"GBR", "CRI", "SGP", "CUB", "VEN"} <= codes
+    assert len(codes) == len(found) == 12
+    assert all(r["source"].startswith(("http://", "https://")) for r in found)
+    assert {r["evidence"] for r in found} == {"direct statement", "secondary report", "inference"}
+
+
+def test_who_said_what_has_quotes_and_dates(graph: LocalGraph) -> None:
+    found = rows(graph, "who-said-what")
+    assert {r["date"] for r in found} >= {"2012-09-05"}
+    quotes = {r.get("quote") for r in found}
+    assert (
+        "The United Kingdom is fully committed to implementing the Responsibility to Protect."
+        in quotes
+    )
+
+
+def test_subjects_exist_only_through_inference(graph: LocalGraph, built) -> None:  # type: ignore[no-untyped-def]
+    assert rows(graph, "subjects-inferred"), "dcterms:subject should be inferred"
+    asserted_only = LocalGraph(ox.Store())
+    for s, p, o in built.sources.asserted:
+        asserted_only._store.add(ox.Quad(*(_ox(t) for t in (s, p, o))))
+    assert rows(asserted_only, "subjects-inferred") == []
+
+
+def test_every_quotation_is_short(built) -> None:  # type: ignore[no-untyped-def]
+    from r2p_graph.namespace import R2P
+
+    for quote in built.sources.asserted.objects(None, R2P.quotedText):
+        assert len(str(quote).split()) <= 15, quote
+
+
+def test_every_query_parses_and_answers(graph: LocalGraph) -> None:
+    for query in competency_queries():
+        assert query.title and query.answers, query.name
+        assert rows(graph, query.name), f"{query.name} returned nothing"
+
+
+def _ox(term):  # type: ignore[no-untyped-def]
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(
+        str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None
+    )
