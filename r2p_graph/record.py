@@ -27,6 +27,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -251,7 +252,8 @@ class YearBuilder:
     graph: Graph = field(default_factory=Graph)
     meeting: URIRef | None = None
     tallies: list[Tally] = field(default_factory=list)
-    participations: dict[URIRef, tuple[URIRef, URIRef, URIRef]] = field(default_factory=dict)
+    participations: dict[URIRef, tuple[URIRef, URIRef | None, URIRef]] = field(
+        default_factory=dict)
     # participation IRI -> (participant, kind or None, meeting)
     defined: set[URIRef] = field(default_factory=set)
 
@@ -304,7 +306,7 @@ class YearBuilder:
     def kind_of(self, actor: URIRef) -> URIRef | None:
         if str(actor).startswith(f"{BASE}id/state/"):
             code = str(actor).rsplit("/", 1)[1]
-            return K_OBS if code in OBSERVERS else K_MS
+            return K_OBS if code in observer_codes() else K_MS
         if actor in NON_STATE_ACTORS:
             return NON_STATE_ACTORS[actor][3]
         return KNOWN_KINDS.get(actor)
@@ -386,7 +388,7 @@ class YearBuilder:
         p = URIRef(f"{self.meeting}/participation-{code}")
         if p in self.participations:
             old = self.graph.value(p, R2P.evidenceBasis)
-            if _EVIDENCE_RANK[evidence] > _EVIDENCE_RANK[old]:
+            if isinstance(old, URIRef) and _EVIDENCE_RANK[evidence] > _EVIDENCE_RANK[old]:
                 self.graph.set((p, R2P.evidenceBasis, evidence))
             self.cite(p, urls)
             return p
@@ -562,7 +564,9 @@ class YearBuilder:
             self.add(t.iri, R2P.listCompleteness, completeness)
 
 
-OBSERVERS = {s.iso3 for s in un_states() if s.observer}
+@cache
+def observer_codes() -> frozenset[str]:
+    return frozenset(s.iso3 for s in un_states() if s.observer)
 
 
 def actor_for(name: str) -> URIRef:
@@ -818,7 +822,6 @@ def y2014(ev: dict[str, Any], ctx: Context) -> YearBuilder:
                 quote=(entry["quote"], sources_of(entry)[0]))
     opening = ev["participants"][0]
     b.participation(PGA, R_OPENING, E_SECONDARY, sources_of(opening))
-    b.add(b.meeting, R2P.hadParticipant, PGA)
     b.person_role(1, R_OPENING, capacity="Secretary-General of the United Nations",
                   representing=UN_SG)
     gs = ev["group_statements"][0]

@@ -237,8 +237,13 @@ def write_reference(out: Path = DEFAULT_OUT) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT,
-                        help=f"Turtle file to write (default: {DEFAULT_OUT})")
+    parser.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"Turtle file to write (default: {DEFAULT_OUT})",
+    )
     args = parser.parse_args(argv)
     write_reference(args.out)
     print(f"wrote {args.out}")
