@@ -65,11 +65,16 @@ class Settings:
     cors: bool = True
     #: Log one JSON line per request to stderr.
     access_log: bool = True
+    #: A query that names no dataset (no FROM, no default-graph-uri / named-graph-uri)
+    #: sees the merge of every graph as its default graph; off: only the stored default
+    #: graph (triples loaded without a graph name).
+    union_default_graph: bool = True
+    #: Start query workers without network access (a Linux network namespace) when the
+    #: OS allows it; a second wall behind the refusal of SERVICE.
+    worker_isolation: bool = True
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from defaults, then ``R2P_*`` variables, then explicit overrides."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}

@@ -7,6 +7,7 @@ The protocol layer (``r2p_graph.web``) only ever talks to a :class:`Store`. Engi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -36,6 +37,10 @@ class QueryTimeout(StoreError):
 
 class StoreUnavailable(StoreError):
     """The engine cannot answer right now (still loading, or a remote store is down)."""
+
+
+class QueryFailed(StoreError):
+    """The query parsed but the engine could not evaluate it (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class StoreStats:
 
     triples: int
     graphs: dict[str, int] = field(default_factory=dict)
+    #: Triples in the stored default graph (those loaded without a graph name).
+    default_graph_triples: int = 0
 
 
 @runtime_checkable
@@ -101,6 +108,17 @@ class Store(Protocol):
 
     def ready(self) -> bool:
         """True once the store can answer queries."""
+        ...
+
+    @property
+    def union_default_graph(self) -> bool:
+        """True when a query without a dataset sees the merge of all graphs as its
+        default graph (sd:UnionDefaultGraph)."""
+        ...
+
+    def dump(self, media_type: str) -> Iterator[bytes]:
+        """The whole dataset (every graph) serialized as ``media_type`` (N-Quads or TriG),
+        in chunks. Raises ``ValueError`` for other media types."""
         ...
 
     def close(self) -> None:

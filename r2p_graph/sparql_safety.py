@@ -1,0 +1,318 @@
+"""Lexical checks on SPARQL text, made before any engine sees it.
+
+The endpoint never runs federated queries nor updates. Engines cannot be trusted to
+refuse them (pyoxigraph follows ``SERVICE`` over HTTP; rdflib follows ``SERVICE`` and,
+unless told otherwise, ``FROM``), so the text is tokenized here, the way the SPARQL 1.1
+grammar tokenizes it, and refused when a ``SERVICE`` keyword or an update keyword
+appears as a keyword. Strings, IRIs, comments, variables (``?service``), prefixed names
+(``ex:service``), blank-node labels and language tags are tokens of their own, so words
+inside them are never mistaken for keywords. Because Oxigraph's parser also accepts a
+keyword glued to what follows it (``SERVICE:x``), a bare word or a prefix that *contains*
+``SERVICE`` is refused as well. Codepoint escapes
+(``\\u0053ERVICE``), which SPARQL expands before parsing, are expanded here too, and
+both the raw and the expanded text are checked.
+
+The check is deliberately conservative: when in doubt it refuses. The worker processes
+that evaluate queries are also started without network access where the OS allows it,
+so this module is one of several layers, not the only one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from r2p_graph.store import QueryForm, QueryRefused
+
+TokenKind = Literal["IRI", "STRING", "VAR", "BNODE", "LANGTAG", "PNAME", "WORD", "NUMBER", "PUNCT"]
+
+QUERY_FORMS: Final[frozenset[str]] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+#: Keywords that only occur in SPARQL Update requests.
+UPDATE_KEYWORDS: Final[frozenset[str]] = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
+)
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+# The SPARQL 1.1 terminals, approximated with Python's Unicode-aware classes.
+_PN_CHARS_EXTRA = "\u00b7\u0300-\u036f\u203f\u2040"
+_PN_PREFIX = rf"[^\W\d_](?:[\w\-.{_PN_CHARS_EXTRA}]*[\w\-{_PN_CHARS_EXTRA}])?"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL = (
+    rf"(?:[\w:]|{_PLX})"
+    rf"(?:(?:[\w\-.:{_PN_CHARS_EXTRA}]|{_PLX})*(?:[\w\-:{_PN_CHARS_EXTRA}]|{_PLX}))?"
+)
+_PNAME = re.compile(rf"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?")
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_VAR = re.compile(rf"[?$][\w{_PN_CHARS_EXTRA}]+")
+_BNODE = re.compile(
+    rf"_:[\w{_PN_CHARS_EXTRA}](?:[\w\-.{_PN_CHARS_EXTRA}]*[\w\-{_PN_CHARS_EXTRA}])?"
+)
+_LANGTAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?")
+_WS = re.compile(r"\s+")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*\Z")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: TokenKind
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What the lexical pass learned about a request's text."""
+
+    #: The query form, or None when the text starts with something else.
+    form: QueryForm | None
+    #: The first update keyword found (upper case), if any.
+    update_keyword: str | None = None
+    #: True when a SERVICE keyword appears anywhere.
+    uses_service: bool = False
+    #: True when the query has FROM or FROM NAMED clauses.
+    has_dataset_clause: bool = False
+    #: PREFIX declarations, in order.
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: True for ``SELECT *`` (the engine then chooses the column order).
+    select_star: bool = False
+    #: Variable names in order of first appearance in the text.
+    variables: tuple[str, ...] = ()
+
+    @property
+    def is_update(self) -> bool:
+        return self.update_keyword is not None
+
+    def column_order(self, columns: list[str]) -> list[str]:
+        """For ``SELECT *``, ``columns`` in order of first appearance in the query
+        (what most engines and the W3C examples do); otherwise unchanged."""
+        if not self.select_star:
+            return columns
+        rank = {name: i for i, name in enumerate(self.variables)}
+        return sorted(columns, key=lambda name: rank.get(name, len(rank)))
+
+
+def is_iri(value: str) -> bool:
+    """True for an absolute IRI: a scheme, a colon, and no spaces or ``<>"{}|\\^```."""
+    return bool(_ABSOLUTE_IRI.match(value))
+
+
+def unescape_codepoints(text: str) -> str:
+    """Expand ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes, as SPARQL does before parsing."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        try:
+            return chr(code)
+        except (ValueError, OverflowError):
+            return match.group(0)
+
+    return _CODEPOINT.sub(replace, text)
+
+
+def _scan_string(text: str, pos: int) -> int:
+    """End offset of the string literal starting at ``pos`` (quote char at ``pos``)."""
+    quote = text[pos]
+    long_quote = quote * 3
+    if text.startswith(long_quote, pos):
+        i = pos + 3
+        while i < len(text):
+            if text[i] == "\\":
+                i += 2
+                continue
+            if text.startswith(long_quote, i):
+                return i + 3
+            i += 1
+        return len(text)
+    i = pos + 1
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == quote:
+            return i + 1
+        if char in "\r\n":
+            # Short strings cannot span lines: stop here, so whatever follows is
+            # still tokenized (and checked) rather than hidden in a broken string.
+            return i
+        i += 1
+    return len(text)
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """Split SPARQL text into tokens; never raises, whatever the input."""
+    pos = 0
+    end = len(text)
+    previous: Token | None = None
+    while pos < end:
+        char = text[pos]
+        match: re.Match[str] | None
+        if char.isspace():
+            ws = _WS.match(text, pos)
+            pos = ws.end() if ws else pos + 1
+            continue
+        if char == "#":
+            newline = min(
+                (i for i in (text.find("\n", pos), text.find("\r", pos)) if i != -1),
+                default=end,
+            )
+            pos = newline
+            continue
+        token: Token
+        if char in "\"'":
+            stop = _scan_string(text, pos)
+            token = Token("STRING", text[pos:stop], pos)
+        elif char == "<" and (match := _IRIREF.match(text, pos)):
+            token = Token("IRI", match.group(0), pos)
+        elif char in "?$" and (match := _VAR.match(text, pos)):
+            token = Token("VAR", match.group(0), pos)
+        elif char == "_" and (match := _BNODE.match(text, pos)):
+            token = Token("BNODE", match.group(0), pos)
+        elif (
+            char == "@"
+            and previous is not None
+            and previous.kind == "STRING"
+            and (match := _LANGTAG.match(text, pos))
+        ):
+            token = Token("LANGTAG", match.group(0), pos)
+        elif (match := _PNAME.match(text, pos)) is not None:
+            token = Token("PNAME", match.group(0), pos)
+        elif (match := _WORD.match(text, pos)) is not None:
+            token = Token("WORD", match.group(0), pos)
+        elif (match := _NUMBER.match(text, pos)) is not None:
+            token = Token("NUMBER", match.group(0), pos)
+        else:
+            token = Token("PUNCT", char, pos)
+        pos += max(len(token.text), 1)
+        previous = token
+        yield token
+
+
+def _may_be_service(token: Token) -> bool:
+    """True when an engine could read a SERVICE keyword in this token.
+
+    Oxigraph's parser matches keywords without a word boundary, so ``SERVICE:x``,
+    ``SERVICEa:b`` and ``trueSERVICE<x>`` all run a federated query there even though
+    the SPARQL grammar tokenizes them as a prefixed name or an unknown word. Hence any
+    bare word, and any prefix of a prefixed name, that contains ``SERVICE`` counts.
+    (A prefix such as ``myservice:`` is refused too; rename it.)
+    """
+    if token.kind == "WORD":
+        return "SERVICE" in token.text.upper()
+    if token.kind == "PNAME":
+        return "SERVICE" in token.text.split(":", 1)[0].upper()
+    return False
+
+
+def _analyze_one(text: str) -> QueryInfo:
+    form: QueryForm | None = None
+    update_keyword: str | None = None
+    uses_service = False
+    has_dataset_clause = False
+    prefixes: dict[str, str] = {}
+    variables: dict[str, None] = {}
+    select_star = False
+    in_prologue = True
+    tokens = list(tokenize(text))
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        word = token.text.upper() if token.kind == "WORD" else ""
+        if in_prologue:
+            if word == "PREFIX":
+                if (
+                    i + 2 < len(tokens)
+                    and tokens[i + 1].kind == "PNAME"
+                    and tokens[i + 2].kind == "IRI"
+                ):
+                    name = tokens[i + 1].text
+                    if name.endswith(":"):
+                        prefixes[name[:-1]] = tokens[i + 2].text[1:-1]
+                    i += 3
+                    continue
+            elif word == "BASE":
+                i += 2
+                continue
+            elif word == "VERSION":  # SPARQL 1.2 version declaration
+                i += 2
+                continue
+            else:
+                in_prologue = False
+                if word in QUERY_FORMS:
+                    form = word  # type: ignore[assignment]
+                    following = [t.text.upper() for t in tokens[i + 1 : i + 3]]
+                    select_star = word == "SELECT" and (
+                        following[:1] == ["*"]
+                        or (following[:1] in (["DISTINCT"], ["REDUCED"]) and following[1:] == ["*"])
+                    )
+        if token.kind == "VAR":
+            variables.setdefault(token.text[1:], None)
+        if _may_be_service(token):
+            uses_service = True
+        elif word in UPDATE_KEYWORDS and update_keyword is None:
+            update_keyword = word
+        elif word == "FROM":
+            has_dataset_clause = True
+        i += 1
+    return QueryInfo(
+        form=form,
+        update_keyword=update_keyword,
+        uses_service=uses_service,
+        has_dataset_clause=has_dataset_clause,
+        prefixes=prefixes,
+        select_star=select_star,
+        variables=tuple(variables),
+    )
+
+
+def analyze(text: str) -> QueryInfo:
+    """Query form, update keywords, SERVICE use, dataset clause and prefixes of ``text``.
+
+    The text is read twice, as written and with codepoint escapes expanded; a keyword
+    found in either reading counts.
+    """
+    raw = _analyze_one(text)
+    expanded_text = unescape_codepoints(text)
+    if expanded_text == text:
+        return raw
+    expanded = _analyze_one(expanded_text)
+    return QueryInfo(
+        form=expanded.form or raw.form,
+        update_keyword=raw.update_keyword or expanded.update_keyword,
+        uses_service=raw.uses_service or expanded.uses_service,
+        has_dataset_clause=raw.has_dataset_clause or expanded.has_dataset_clause,
+        prefixes=expanded.prefixes or raw.prefixes,
+        select_star=expanded.select_star,
+        variables=expanded.variables,
+    )
+
+
+SERVICE_REFUSAL: Final = (
+    "SERVICE (federated query) is disabled on this endpoint: it never contacts other "
+    "servers. The query was not run."
+)
+UPDATE_REFUSAL: Final = (
+    "This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, "
+    "DROP, CREATE, ADD, MOVE, COPY) are refused. The request was not run."
+)
+LOAD_REFUSAL: Final = (
+    "LOAD is refused: this endpoint is read-only and never fetches data from the network "
+    "or the file system. The request was not run."
+)
+
+
+def check_query(text: str) -> QueryInfo:
+    """Analyze ``text`` and raise :class:`QueryRefused` if it must never run."""
+    info = analyze(text)
+    if info.update_keyword == "LOAD":
+        raise QueryRefused(LOAD_REFUSAL)
+    if info.is_update:
+        raise QueryRefused(UPDATE_REFUSAL)
+    if info.uses_service:
+        raise QueryRefused(SERVICE_REFUSAL)
+    return info

@@ -1,0 +1,245 @@
+"""Pick and open a store from the configuration: :func:`open_store`.
+
+:class:`LocalStore` is the one :class:`~r2p_graph.store.Store` implementation: a dataset
+snapshot (an N-Quads file) evaluated by the configured engine in worker processes. It
+loads in the background when asked to, so a server can answer ``/health`` at once and
+``/ready`` once the data is in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from r2p_graph import sparql_safety
+from r2p_graph.config import Settings
+from r2p_graph.store import (
+    QueryRequest,
+    QueryResult,
+    StoreStats,
+    StoreUnavailable,
+    formats,
+)
+from r2p_graph.store.loading import (
+    DatasetSnapshot,
+    GraphSource,
+    build_snapshot,
+    snapshot_from_nquads,
+    sources_from,
+)
+from r2p_graph.store.workers import ENGINES, EngineSpec, InlineExecutor, WorkerPool
+
+log = logging.getLogger("r2p_graph.store")
+
+Loader = Callable[[Path], DatasetSnapshot]
+_CHUNK = 1 << 16
+_DUMP_PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+
+class LocalStore:
+    """A read-only dataset, evaluated by worker processes that can be killed at a deadline."""
+
+    def __init__(self, settings: Settings, loader: Loader, *, description: str = "") -> None:
+        if settings.engine not in ENGINES:
+            raise ValueError(
+                f"unknown engine {settings.engine!r} (R2P_ENGINE must be one of "
+                f"{', '.join(ENGINES)})"
+            )
+        self.settings = settings
+        self.description = description
+        self._loader = loader
+        self._workdir = Path(tempfile.mkdtemp(prefix="r2p-store-"))
+        self._snapshot: DatasetSnapshot | None = None
+        self._executor: WorkerPool | InlineExecutor | None = None
+        self._loaded = threading.Event()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.load_error: str | None = None
+        self.load_seconds: float | None = None
+
+    # -- life cycle
+
+    def start(self, *, wait: bool = True) -> LocalStore:
+        """Load the dataset and start the workers, now or in a background thread."""
+        if wait:
+            self._open()
+        else:
+            threading.Thread(target=self._open_logged, name="r2p-store-load", daemon=True).start()
+        return self
+
+    def _open_logged(self) -> None:
+        try:
+            self._open()
+        except Exception:
+            log.exception("the dataset could not be loaded")
+
+    def _open(self) -> None:
+        started = time.monotonic()
+        try:
+            snapshot = self._loader(self._workdir)
+            spec = EngineSpec(
+                engine=self.settings.engine,
+                snapshot=snapshot.path,
+                union_default_graph=self.settings.union_default_graph,
+                isolate=self.settings.worker_isolation,
+            )
+            executor: WorkerPool | InlineExecutor
+            if self.settings.query_workers > 0:
+                executor = WorkerPool(spec, self.settings.query_workers)
+            else:
+                executor = InlineExecutor(spec)
+            executor.start()
+        except Exception as exc:
+            self.load_error = f"{type(exc).__name__}: {exc}"
+            self._loaded.set()
+            raise
+        with self._lock:
+            if self._closed:
+                executor.close()
+                return
+            self._snapshot, self._executor = snapshot, executor
+        self.load_seconds = time.monotonic() - started
+        log.info(
+            "dataset ready: %d quads in %d named graphs, engine %s, %s worker(s), "
+            "isolation: %s, %.2f s",
+            snapshot.triples,
+            len(snapshot.graphs),
+            self.settings.engine,
+            self.settings.query_workers,
+            executor.isolation,
+            self.load_seconds,
+        )
+        self._loaded.set()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until loaded (or failed); True when queries can be answered."""
+        self._loaded.wait(timeout)
+        return self.ready()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.close()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    # -- Store protocol
+
+    def query(self, request: QueryRequest) -> QueryResult:
+        deadline = time.monotonic() + request.timeout
+        sparql_safety.check_query(request.text)
+        if not self._loaded.wait(max(0.0, deadline - time.monotonic())):
+            raise StoreUnavailable("The dataset is still loading; try again in a moment.")
+        executor = self._executor
+        if executor is None:
+            raise StoreUnavailable(
+                "The dataset is not available"
+                + (" (it failed to load; see the server log)." if self.load_error else ".")
+            )
+        return executor.run(request, deadline)
+
+    def graph_names(self) -> list[str]:
+        return list(self._snapshot.graphs) if self._snapshot else []
+
+    def stats(self) -> StoreStats:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return StoreStats(triples=0)
+        return StoreStats(
+            triples=snapshot.triples,
+            graphs=dict(snapshot.graphs),
+            default_graph_triples=snapshot.default_graph_triples,
+        )
+
+    def ready(self) -> bool:
+        executor = self._executor
+        return executor is not None and executor.ready()
+
+    @property
+    def union_default_graph(self) -> bool:
+        return self.settings.union_default_graph
+
+    @property
+    def isolation(self) -> str:
+        executor = self._executor
+        return executor.isolation if executor is not None else "unknown"
+
+    def dump(self, media_type: str) -> Iterator[bytes]:
+        snapshot = self._snapshot
+        if snapshot is None:
+            raise StoreUnavailable("The dataset is not loaded yet.")
+        if media_type == formats.N_QUADS:
+            path = snapshot.path
+        elif media_type == formats.TRIG:
+            path = self._trig(snapshot)
+        else:
+            raise ValueError(f"no dataset dump as {media_type}")
+        return _chunks(path)
+
+    def _trig(self, snapshot: DatasetSnapshot) -> Path:
+        target = snapshot.path.with_suffix(".trig")
+        with self._lock:
+            if not target.exists():
+                import pyoxigraph as ox
+
+                partial = target.with_suffix(".trig.part")
+                quads = ox.parse(path=str(snapshot.path), format=ox.RdfFormat.N_QUADS)
+                ox.serialize(quads, str(partial), format=ox.RdfFormat.TRIG, prefixes=_DUMP_PREFIXES)
+                os.replace(partial, target)
+        return target
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            yield chunk
+
+
+def _default_loader(settings: Settings) -> Loader:
+    def load(out_dir: Path) -> DatasetSnapshot:
+        from r2p_graph.build import ensure_build  # the build pipeline lives elsewhere
+
+        return snapshot_from_nquads(ensure_build(settings), out_dir)
+
+    return load
+
+
+def open_store(
+    settings: Settings | None = None,
+    files: Sequence[str | os.PathLike[str] | GraphSource] | None = None,
+    *,
+    wait: bool = True,
+) -> LocalStore:
+    """Open the store the configuration asks for.
+
+    ``files`` are RDF files to serve (``FILE`` or ``FILE=GRAPH_IRI``; see
+    :mod:`r2p_graph.store.loading`). Without files, the project's own dataset is served:
+    the validated asserted + inferred build from ``r2p_graph.build.ensure_build``.
+    With ``wait=False`` loading happens in the background (``ready()`` turns true when
+    done); file names are still checked at once. Raises
+    :class:`~r2p_graph.store.loading.DatasetLoadError` for missing or unparsable files.
+    """
+    settings = settings or Settings.from_env()
+    if files:
+        sources = sources_from(files)
+        description = ", ".join(str(s.path) for s in sources)
+
+        def loader(out_dir: Path) -> DatasetSnapshot:
+            return build_snapshot(sources, out_dir)
+
+        store = LocalStore(settings, loader, description=description)
+    else:
+        store = LocalStore(settings, _default_loader(settings), description="the r2p dataset")
+    return store.start(wait=wait)

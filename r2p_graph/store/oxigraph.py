@@ -1,0 +1,155 @@
+"""The Oxigraph engine: evaluates one query at a time over an in-memory pyoxigraph store.
+
+An engine object lives inside a query worker process (see :mod:`r2p_graph.store.workers`);
+it never sees HTTP. Dataset semantics:
+
+* no dataset in the request or the query: the default graph is the merge of every graph
+  when ``union_default_graph`` (materialized once at load, so the merge is a set, as
+  SPARQL wants: Oxigraph's own union mode would repeat a triple stored in two graphs),
+  otherwise the stored default graph; every named graph is visible to ``GRAPH``;
+* ``FROM`` / ``FROM NAMED`` in the query: only those graphs, from the loaded dataset
+  (Oxigraph never dereferences them);
+* ``default-graph-uri`` / ``named-graph-uri`` in the request: they replace the query's
+  own dataset, as the SPARQL 1.1 Protocol says.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from r2p_graph import sparql_safety
+from r2p_graph.store import (
+    QueryFailed,
+    QueryForm,
+    QueryRequest,
+    QueryResult,
+    QuerySyntaxError,
+    formats,
+)
+from r2p_graph.store import results as res
+
+_POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+_MAX_MESSAGE = 400
+
+_GRAPH_FORMATS = {
+    formats.TURTLE: ox.RdfFormat.TURTLE,
+    formats.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    formats.JSON_LD: ox.RdfFormat.JSON_LD,
+    formats.RDF_XML: ox.RdfFormat.RDF_XML,
+}
+
+
+def syntax_error(message: str) -> QuerySyntaxError:
+    """A :class:`QuerySyntaxError` from Oxigraph's ``error at L:C: ...`` message."""
+    match = _POSITION.match(message)
+    if not match:
+        return QuerySyntaxError(_shorten(message))
+    line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+    if detail.startswith("expected one of") and len(detail) > 120:
+        # Oxigraph lists every possible token, Unicode ranges included; keep the start.
+        detail = detail[:100].rsplit(",", 1)[0] + ", \u2026"
+    return QuerySyntaxError(_shorten(detail), (line, column))
+
+
+def _shorten(message: str) -> str:
+    message = " ".join(message.split())
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 1] + "\u2026"
+    return message
+
+
+def term(value: Any) -> res.Term | None:
+    """A pyoxigraph term as an engine-neutral tuple."""
+    if value is None:
+        return None
+    if isinstance(value, ox.NamedNode):
+        return ("uri", value.value)
+    if isinstance(value, ox.BlankNode):
+        return ("bnode", value.value)
+    if isinstance(value, ox.Literal):
+        direction = value.direction
+        return res.literal(
+            value.value,
+            value.datatype.value,
+            value.language,
+            str(direction) if direction is not None else None,
+        )
+    if isinstance(value, ox.Triple):
+        s, p, o = term(value.subject), term(value.predicate), term(value.object)
+        assert s is not None and p is not None and o is not None
+        return res.triple(s, p, o)
+    raise TypeError(f"unexpected term {type(value).__name__}")
+
+
+class OxigraphEngine:
+    """Query evaluation over a snapshot loaded into memory."""
+
+    name = "oxigraph"
+
+    def __init__(self, snapshot: Path, *, union_default_graph: bool = True) -> None:
+        self._store = ox.Store()
+        self._store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        if union_default_graph:
+            # Our own text, never a client's: materialize the merge of all graphs.
+            self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def evaluate(self, request: QueryRequest) -> QueryResult:
+        started = time.perf_counter()
+        info = sparql_safety.check_query(request.text)  # again, inside the worker
+        kwargs: dict[str, Any] = {"base_iri": request.base_iri}
+        if request.default_graphs or request.named_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+        try:
+            answer = self._store.query(request.text, **kwargs)
+        except SyntaxError as exc:
+            raise syntax_error(str(exc)) from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryFailed(_shorten(str(exc))) from None
+        try:
+            if isinstance(answer, ox.QueryBoolean):
+                media_type = _pick(request.media_type, formats.RESULT_TYPES)
+                body = res.serialize_boolean(bool(answer), media_type)
+                return QueryResult("ASK", body, media_type, 1, False, _since(started))
+            if isinstance(answer, ox.QuerySolutions):
+                media_type = _pick(request.media_type, formats.RESULT_TYPES)
+                columns = [v.value for v in answer.variables]
+                variables = info.column_order(columns)
+                order = [columns.index(v) for v in variables]
+                rows: list[tuple[res.Term | None, ...]] = []
+                truncated = False
+                for solution in answer:
+                    if len(rows) >= request.max_rows:
+                        truncated = True
+                        break
+                    values = tuple(solution)
+                    rows.append(tuple(term(values[i]) for i in order))
+                body = res.serialize_select(variables, rows, media_type)
+                return QueryResult(
+                    "SELECT", body, media_type, len(rows), truncated, _since(started)
+                )
+            media_type = _pick(request.media_type, formats.GRAPH_TYPES)
+            triples = list(answer)
+            prefixes = {k: v for k, v in info.prefixes.items() if sparql_safety.is_iri(v)}
+            graph_body = ox.serialize(
+                triples, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
+            )
+            form: QueryForm = "DESCRIBE" if info.form == "DESCRIBE" else "CONSTRUCT"
+            return QueryResult(
+                form, graph_body or b"", media_type, len(triples), False, _since(started)
+            )
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryFailed(_shorten(str(exc))) from None
+
+
+def _pick(media_type: str, allowed: tuple[str, ...]) -> str:
+    return media_type if media_type in allowed else allowed[0]
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started

@@ -1,0 +1,482 @@
+"""Query worker processes: where a deadline really cancels a query.
+
+Neither pyoxigraph nor rdflib can interrupt a running query from another thread, so
+queries are evaluated in a small pool of worker processes, each holding its own copy of
+the dataset (loaded from the N-Quads snapshot). The serving process sends a
+:class:`~r2p_graph.store.QueryRequest` down a socket pair and waits for the serialized
+answer until the deadline. Past it, the worker is killed (SIGKILL), a fresh one is
+started in the background, and the caller gets :class:`~r2p_graph.store.QueryTimeout`.
+Other requests meanwhile use the other workers, so one slow query never blocks them.
+
+Workers are plain ``python -c`` subprocesses (not ``multiprocessing``), so starting one
+never re-imports the server's ``__main__``. At start-up, before loading anything, a
+worker moves itself into an empty network namespace when Linux allows it (no route to
+anywhere, not even loopback), and once loaded it installs an audit hook refusing
+sockets, subprocesses and file reads outside Python's own directories.
+
+With ``query_workers = 0`` queries run in the serving process instead
+(:class:`InlineExecutor`): handy for the CLI and tests, but deadlines are then only
+checked, not enforced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import queue
+import site
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+from r2p_graph.store import (
+    QueryFailed,
+    QueryRefused,
+    QueryRequest,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+)
+
+ENGINES = ("oxigraph", "rdflib")
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_BLOCKED_EVENTS = frozenset(
+    {
+        "socket.connect",
+        "socket.bind",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.gethostbyaddr",
+        "socket.sendto",
+        "socket.sendmsg",
+        "urllib.Request",
+        "http.client.connect",
+        "ftplib.connect",
+        "smtplib.connect",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "webbrowser.open",
+    }
+)
+
+
+class Engine(Protocol):
+    """What a worker needs from an engine: evaluate one request."""
+
+    def evaluate(self, request: QueryRequest) -> QueryResult: ...
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Everything a worker needs to build its engine (sent to it as JSON)."""
+
+    engine: str
+    snapshot: Path
+    union_default_graph: bool = True
+    isolate: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "engine": self.engine,
+                "snapshot": str(self.snapshot),
+                "union_default_graph": self.union_default_graph,
+                "isolate": self.isolate,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> EngineSpec:
+        data = json.loads(text)
+        return cls(
+            engine=str(data["engine"]),
+            snapshot=Path(data["snapshot"]),
+            union_default_graph=bool(data["union_default_graph"]),
+            isolate=bool(data["isolate"]),
+        )
+
+
+def make_engine(spec: EngineSpec) -> Engine:
+    """Build the engine named in ``spec`` (imports are lazy: workers load only one)."""
+    if spec.engine == "oxigraph":
+        from r2p_graph.store.oxigraph import OxigraphEngine
+
+        return OxigraphEngine(spec.snapshot, union_default_graph=spec.union_default_graph)
+    if spec.engine == "rdflib":
+        from r2p_graph.store.rdflib_engine import RdflibEngine
+
+        return RdflibEngine(spec.snapshot, union_default_graph=spec.union_default_graph)
+    raise ValueError(f"unknown engine {spec.engine!r} (choose one of {', '.join(ENGINES)})")
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def isolate_network() -> str:
+    """Move this (single-threaded) process into a new, empty network namespace.
+
+    Returns what was achieved, for the logs. Best effort: without user namespaces or
+    CAP_SYS_ADMIN it does nothing, and the other safety layers remain.
+    """
+    if not sys.platform.startswith("linux"):
+        return "none (not Linux)"
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError as exc:  # pragma: no cover - libc is always there on Linux
+        return f"none ({exc})"
+    error = 0
+    for flags, label in (
+        (_CLONE_NEWUSER | _CLONE_NEWNET, "user+network namespace"),
+        (_CLONE_NEWNET, "network namespace"),
+    ):
+        if libc.unshare(flags) == 0:
+            return label
+        error = ctypes.get_errno()
+    return f"none ({os.strerror(error)})"
+
+
+def _allowed_roots(extra: list[Path]) -> tuple[str, ...]:
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_PACKAGE_ROOT)}
+    try:
+        roots.update(site.getsitepackages())
+    except AttributeError:  # pragma: no cover - virtualenv oddities
+        pass
+    roots.update(p for p in sys.path if p and os.path.isdir(p))
+    roots.update(str(p) for p in extra)
+    return tuple(sorted(os.path.realpath(r) for r in roots))
+
+
+def install_audit_hook(extra_roots: list[Path]) -> None:
+    """Refuse network, subprocesses and file opens outside Python's own directories."""
+    roots = _allowed_roots(extra_roots)
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event in _BLOCKED_EVENTS:
+            raise PermissionError(f"{event} is not allowed in a query worker")
+        if event == "open" and args:
+            path = args[0]
+            if isinstance(path, int) or path is None:
+                return
+            real = os.path.realpath(os.fsdecode(path))
+            if not any(real == root or real.startswith(root + os.sep) for root in roots):
+                raise PermissionError(f"reading {real} is not allowed in a query worker")
+
+    sys.addaudithook(hook)
+
+
+def _reply(engine: Engine, request: Any) -> tuple[Any, ...]:
+    if not isinstance(request, QueryRequest):
+        return ("failed", "malformed request to the query worker")
+    try:
+        return ("ok", engine.evaluate(request))
+    except QuerySyntaxError as exc:
+        return ("syntax", str(exc), exc.position)
+    except QueryRefused as exc:
+        return ("refused", str(exc))
+    except QueryFailed as exc:
+        return ("failed", str(exc))
+    except MemoryError:
+        return ("failed", "the query needed more memory than the server has")
+    except Exception:
+        traceback.print_exc(file=sys.stderr)
+        return ("failed", "the query could not be evaluated (an internal error was logged)")
+
+
+def serve_worker(conn: Connection, spec: EngineSpec) -> int:
+    """The worker's life: isolate, load, say ready, answer requests until EOF."""
+    isolation = isolate_network() if spec.isolate else "off"
+    try:
+        engine = make_engine(spec)
+    except Exception as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return 1
+    install_audit_hook([spec.snapshot.parent])
+    conn.send(("ready", isolation))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return 0
+        if request is None:
+            return 0
+        conn.send(_reply(engine, request))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of a worker process (started by :class:`WorkerPool`)."""
+    parser = argparse.ArgumentParser(prog="r2p-graph query worker")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--spec", required=True)
+    args = parser.parse_args(argv)
+    conn = Connection(args.fd)
+    try:
+        return serve_worker(conn, EngineSpec.from_json(args.spec))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+def _unwrap(reply: Any) -> QueryResult:
+    kind = reply[0] if isinstance(reply, tuple) and reply else None
+    if kind == "ok" and isinstance(reply[1], QueryResult):
+        return reply[1]
+    if kind == "syntax":
+        position = tuple(reply[2]) if reply[2] else None
+        raise QuerySyntaxError(str(reply[1]), position)
+    if kind == "refused":
+        raise QueryRefused(str(reply[1]))
+    if kind == "failed":
+        raise QueryFailed(str(reply[1]))
+    raise StoreUnavailable("the query worker sent an unexpected answer")
+
+
+def timeout_message(timeout: float) -> str:
+    return (
+        f"The query did not finish within its deadline of {timeout:g} s and was cancelled. "
+        "Simplify it, add a LIMIT, or ask for a smaller part of the data."
+    )
+
+
+class _Worker:
+    """One worker subprocess and the parent's end of its socket pair."""
+
+    def __init__(self, spec: EngineSpec) -> None:
+        parent_sock, child_sock = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+        )
+        code = "import sys; from r2p_graph.store.workers import main; sys.exit(main())"
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    code,
+                    "--fd",
+                    str(child_sock.fileno()),
+                    "--spec",
+                    spec.to_json(),
+                ],
+                pass_fds=(child_sock.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+            )
+        finally:
+            child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+        self.isolation = "unknown"
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not hang
+            pass
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query workers; each query borrows one until it answers."""
+
+    def __init__(self, spec: EngineSpec, size: int, *, start_timeout: float = 600.0) -> None:
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.spec = spec
+        self.size = size
+        self.start_timeout = start_timeout
+        self.isolation = "unknown"
+        self.last_error: str | None = None
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        self.timeouts = 0
+        self.restarts = 0
+
+    # -- life cycle
+
+    def _launch(self) -> _Worker:
+        worker = _Worker(self.spec)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> bool:
+        try:
+            if worker.conn.poll(self.start_timeout):
+                message = worker.conn.recv()
+                if isinstance(message, tuple) and message and message[0] == "ready":
+                    worker.isolation = str(message[1])
+                    self.isolation = worker.isolation
+                    return True
+                if isinstance(message, tuple) and len(message) > 1:
+                    self.last_error = str(message[1])
+            else:
+                self.last_error = f"the worker did not load within {self.start_timeout:g} s"
+        except (EOFError, OSError):
+            self.last_error = f"the worker exited with status {worker.proc.poll()}"
+        self._discard(worker)
+        return False
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def start(self) -> None:
+        """Start every worker and wait until they have loaded the dataset."""
+        launched = [self._launch() for _ in range(self.size)]
+        ready = [w for w in launched if self._await_ready(w)]
+        if not ready:
+            raise StoreUnavailable(f"no query worker could start: {self.last_error}")
+        for worker in ready:
+            self._idle.put(worker)
+        for _ in range(self.size - len(ready)):
+            self._replace_later()
+
+    def _replace_later(self) -> None:
+        def replace() -> None:
+            delay = 0.5
+            while not self._closed:
+                worker = self._launch()
+                if self._await_ready(worker):
+                    self._hand_over(worker)
+                    return
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+        self.restarts += 1
+        threading.Thread(target=replace, name="r2p-worker-restart", daemon=True).start()
+
+    def _hand_over(self, worker: _Worker) -> None:
+        """Put a freshly started worker to use (or stop it, if the pool closed meanwhile)."""
+        if self._closed:
+            self._discard(worker)
+        else:
+            self._idle.put(worker)
+
+    def ready(self) -> bool:
+        with self._lock:
+            return not self._closed and any(w.alive() for w in self._workers)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            self._discard(worker)
+
+    # -- queries
+
+    def run(self, request: QueryRequest, deadline: float) -> QueryResult:
+        """Evaluate ``request`` in a worker; ``deadline`` is a ``time.monotonic()`` value."""
+        while True:
+            if self._closed:
+                raise StoreUnavailable("the store is closed")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeout(timeout_message(request.timeout))
+            try:
+                worker = self._idle.get(timeout=remaining)
+            except queue.Empty:
+                self.timeouts += 1
+                raise QueryTimeout(
+                    timeout_message(request.timeout)
+                    + " (Every query worker stayed busy with other queries.)"
+                ) from None
+            if not worker.alive():
+                self._discard(worker)
+                self._replace_later()
+                continue
+            try:
+                worker.conn.send(request)
+            except OSError:
+                self._discard(worker)
+                self._replace_later()
+                continue
+            return self._collect(worker, request, deadline)
+
+    def _collect(self, worker: _Worker, request: QueryRequest, deadline: float) -> QueryResult:
+        try:
+            answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            reply = worker.conn.recv() if answered else None
+        except (EOFError, OSError):
+            self._discard(worker)
+            self._replace_later()
+            raise StoreUnavailable(
+                "The query worker stopped while evaluating this query (it may have run out "
+                "of memory); it is being restarted."
+            ) from None
+        if not answered:
+            self.timeouts += 1
+            self._discard(worker)
+            self._replace_later()
+            raise QueryTimeout(timeout_message(request.timeout))
+        self._idle.put(worker)
+        return _unwrap(reply)
+
+
+class InlineExecutor:
+    """Evaluate in the calling process (``query_workers = 0``); deadlines are not enforced."""
+
+    def __init__(self, spec: EngineSpec) -> None:
+        self.spec = spec
+        self.isolation = "none (in-process)"
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._engine = make_engine(self.spec)
+
+    def ready(self) -> bool:
+        return self._engine is not None
+
+    def run(self, request: QueryRequest, deadline: float) -> QueryResult:
+        if self._engine is None:
+            raise StoreUnavailable("the store is not started")
+        with self._lock:
+            try:
+                return self._engine.evaluate(request)
+            except StoreError:
+                raise
+            except MemoryError:
+                raise QueryFailed("the query needed more memory than the server has") from None
+
+    def close(self) -> None:
+        self._engine = None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
