@@ -66,7 +66,12 @@ def slug_to_symbol(slug: str) -> str:
     if len(parts) < 2 or not parts[0].isalpha() or not parts[0].isupper():
         raise ValueError(f"not a document slug: {slug!r}")
     year = ""
-    if len(parts) >= 4 and parts[1] == "RES" and re.fullmatch(r"\d{4}", parts[-1]) and parts[0] == "S":
+    if (
+        len(parts) >= 4
+        and parts[1] == "RES"
+        and re.fullmatch(r"\d{4}", parts[-1])
+        and parts[0] == "S"
+    ):
         year = f" ({parts.pop()})"
     out: list[str] = []
     for part in parts:
@@ -167,7 +172,7 @@ class Minter:
         prefix = f"{self.base}id/{kind}/"
         if not iri.startswith(prefix):
             raise ValueError(f"not a {kind} IRI under {self.base}: {iri!r}")
-        return iri[len(prefix):]
+        return iri[len(prefix) :]
 
 
 #: The graph names every build has.
