@@ -1004,11 +1004,15 @@ def formal(year: int, ev: dict[str, Any], ctx: Context, ordinal: int | None,
     return b
 
 
-def eu_statement(b: YearBuilder, gs: dict[str, Any], *, speaker: URIRef | None = None) -> None:
+def eu_statement(b: YearBuilder, gs: dict[str, Any], *, speaker: URIRef | None = None,
+                 day: str | None = None) -> None:
     assert b.meeting is not None
-    day = human_date(str(b.graph.value(b.meeting, SDO.startDate)))
+    # A debate of several days: the day of the statement is not in the research.
+    when = (human_date(day or str(gs["date"])) if day or gs.get("date") else f"{b.year} debate"
+            if b.graph.value(b.meeting, SDO.endDate) is not None
+            else human_date(str(b.graph.value(b.meeting, SDO.startDate))))
     b.statement(EU, sources_of(gs), evidence=E_DIRECT if speaker else E_SECONDARY,
-                speaker=speaker, label=f"Statement of the European Union, {day}")
+                speaker=speaker, label=f"Statement of the European Union, {when}")
 
 
 def represented(b: YearBuilder, metric: str = "states_represented") -> None:
@@ -1099,7 +1103,8 @@ def y2021(ev: dict[str, Any], ctx: Context) -> YearBuilder:
                       "R2P, 17 May 2021",
                 quote=(gof["quote"], sources_of(gof)[0], state("CRI")))
     thisvi = b.define_person(ev["participants"][0]["name"], sources_of(ev["participants"][0]))
-    eu_statement(b, eu, speaker=thisvi)
+    assert "17 May 2021" in ev["participants"][0]["role"]
+    eu_statement(b, eu, speaker=thisvi, day="2021-05-17")
     qatar = ev["participants"][1]
     alya = b.define_person(qatar["name"], sources_of(qatar))
     b.statement(state("QAT"), sources_of(qatar), evidence=E_SECONDARY, speaker=alya,
