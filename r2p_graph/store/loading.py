@@ -133,64 +133,60 @@ def _quads(source: GraphSource) -> Iterator[ox.Quad]:
                 yield quad
 
 
-def _counts(store: ox.Store) -> tuple[dict[str, int], int]:
-    graphs: dict[str, int] = {}
-    solutions = store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    )
-    assert isinstance(solutions, ox.QuerySolutions)
-    for row in solutions:
-        graph, count = row[0], row[1]
-        if isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal):
-            graphs[graph.value] = int(count.value)
-    default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert isinstance(default, ox.QuerySolutions)
-    default_count = 0
-    for row in default:
-        if isinstance(row[0], ox.Literal):
-            default_count = int(row[0].value)
-    return dict(sorted(graphs.items())), default_count
+def _snapshot(dataset: ox.Dataset, out_dir: Path) -> DatasetSnapshot:
+    """Write ``dataset`` as N-Quads and count it.
 
-
-def _snapshot(store: ox.Store, out_dir: Path) -> DatasetSnapshot:
+    An ``ox.Dataset`` keeps every term exactly as parsed (an ``ox.Store`` would rewrite
+    ``"58"^^xsd:nonNegativeInteger`` as ``"58"^^xsd:integer``), so the snapshot and the
+    dumps are the data as written.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "dataset.nq"
-    store.dump(str(path), format=ox.RdfFormat.N_QUADS)
-    graphs, default_count = _counts(store)
-    return DatasetSnapshot(path=path, graphs=graphs, default_graph_triples=default_count)
+    ox.serialize(dataset, str(path), format=ox.RdfFormat.N_QUADS)
+    graphs: dict[str, int] = {}
+    default_count = 0
+    for quad in dataset:
+        name = quad.graph_name
+        if isinstance(name, ox.NamedNode):
+            graphs[name.value] = graphs.get(name.value, 0) + 1
+        elif isinstance(name, ox.DefaultGraph):
+            default_count += 1
+    return DatasetSnapshot(
+        path=path, graphs=dict(sorted(graphs.items())), default_graph_triples=default_count
+    )
 
 
 def build_snapshot(
     sources: Iterable[str | os.PathLike[str] | GraphSource], out_dir: Path
 ) -> DatasetSnapshot:
-    """Parse every source and write ``out_dir/dataset.nq``."""
-    store = ox.Store()
+    """Parse every source and write ``out_dir/dataset.nq`` (duplicates removed)."""
+    dataset = ox.Dataset()
     for spec in sources:
         source = parse_source(spec)
         try:
-            store.extend(_quads(source))
+            for quad in _quads(source):
+                dataset.add(quad)
         except SyntaxError as exc:
             raise DatasetLoadError(f"{source.path}: {exc}") from exc
         except (OSError, ValueError) as exc:
             if isinstance(exc, DatasetLoadError):
                 raise
             raise DatasetLoadError(f"{source.path}: {exc}") from exc
-    return _snapshot(store, out_dir)
+    return _snapshot(dataset, out_dir)
 
 
 def snapshot_from_nquads(path: Path, out_dir: Path) -> DatasetSnapshot:
-    """Re-write a ready N-Quads dataset (e.g. the project's build) into ``out_dir`` and count it.
-
-    The copy keeps serving stable even if the build is replaced meanwhile.
-    """
+    """Re-write a ready N-Quads dataset (e.g. the project's build) into ``out_dir`` and
+    count it. The copy keeps serving stable even if the build is replaced meanwhile."""
     if not path.is_file():
         raise DatasetLoadError(f"{path}: no such file")
-    store = ox.Store()
+    dataset = ox.Dataset()
     try:
-        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            dataset.add(quad)
     except SyntaxError as exc:
         raise DatasetLoadError(f"{path}: {exc}") from exc
-    return _snapshot(store, out_dir)
+    return _snapshot(dataset, out_dir)
 
 
 def sources_from(specs: Sequence[str | os.PathLike[str] | GraphSource]) -> list[GraphSource]:

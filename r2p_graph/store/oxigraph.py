@@ -11,6 +11,13 @@ it never sees HTTP. Dataset semantics:
   (Oxigraph never dereferences them);
 * ``default-graph-uri`` / ``named-graph-uri`` in the request: they replace the query's
   own dataset, as the SPARQL 1.1 Protocol says.
+
+Literals: Oxigraph stores numbers, booleans and date-times by value, so it answers with
+their canonical lexical form and turns every integer subtype into ``xsd:integer``
+(``"58"^^xsd:nonNegativeInteger`` comes back as ``58``; upstream issue oxigraph#526).
+SELECT answers show these canonical terms. CONSTRUCT and DESCRIBE answers get the
+original terms back for every triple that is in the data (a table built at load time);
+the rdflib engine and the dumps keep every term exactly.
 """
 
 from __future__ import annotations
@@ -35,6 +42,9 @@ from r2p_graph.store import results as res
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 _MAX_MESSAGE = 400
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_SCRATCH_PREDICATE = ox.NamedNode("urn:r2p:scratch:p")
 
 _GRAPH_FORMATS = {
     formats.TURTLE: ox.RdfFormat.TURTLE,
@@ -97,6 +107,16 @@ class OxigraphEngine:
         if union_default_graph:
             # Our own text, never a client's: materialize the merge of all graphs.
             self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self._originals = _original_literals(snapshot)
+
+    def _restore(self, triple: ox.Triple) -> ox.Triple:
+        """The triple with its object as written in the data (see the module docstring)."""
+        obj = triple.object
+        if isinstance(obj, ox.Literal):
+            original = self._originals.get((triple.subject, triple.predicate, obj))
+            if original is not None:
+                return ox.Triple(triple.subject, triple.predicate, original)
+        return triple
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
@@ -135,6 +155,8 @@ class OxigraphEngine:
                 )
             media_type = _pick(request.media_type, formats.GRAPH_TYPES)
             triples = list(answer)
+            if self._originals:
+                triples = [self._restore(t) for t in triples]
             prefixes = {k: v for k, v in info.prefixes.items() if sparql_safety.is_iri(v)}
             graph_body = ox.serialize(
                 triples, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
@@ -145,6 +167,41 @@ class OxigraphEngine:
             )
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryFailed(_shorten(str(exc))) from None
+
+
+def _original_literals(snapshot: Path) -> dict[tuple[Any, Any, Any], ox.Literal | None]:
+    """(subject, predicate, literal as Oxigraph stores it) -> literal as written, for the
+    data literals that Oxigraph rewrites. Ambiguous keys (two originals folded into one
+    stored term) map to None and stay canonical."""
+    candidates = [
+        quad
+        for quad in ox.parse(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        if isinstance(quad.object, ox.Literal)
+        and quad.object.datatype.value.startswith(_XSD)
+        and quad.object.datatype.value != _XSD + "string"
+    ]
+    if not candidates:
+        return {}
+    scratch = ox.Store()
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:r2p:scratch:{i}"), _SCRATCH_PREDICATE, quad.object)
+        for i, quad in enumerate(candidates)
+    )
+    stored: dict[int, Any] = {}
+    for quad in scratch.quads_for_pattern(None, _SCRATCH_PREDICATE, None, None):
+        if isinstance(quad.subject, ox.NamedNode):
+            stored[int(quad.subject.value.rsplit(":", 1)[1])] = quad.object
+    table: dict[tuple[Any, Any, Any], ox.Literal | None] = {}
+    for i, quad in enumerate(candidates):
+        canonical = stored.get(i)
+        if canonical is None or canonical == quad.object:
+            continue
+        key = (quad.subject, quad.predicate, canonical)
+        if key in table and table[key] != quad.object:
+            table[key] = None
+        else:
+            table[key] = quad.object
+    return table
 
 
 def _pick(media_type: str, allowed: tuple[str, ...]) -> str:

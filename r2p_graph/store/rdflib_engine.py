@@ -112,7 +112,7 @@ class RdflibEngine:
         for text, media_type in (
             ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", formats.SPARQL_JSON),
             ("ASK { ?s ?p ?o }", formats.SPARQL_XML),
-            ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", formats.TURTLE),
+            ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", formats.TURTLE),
         ):
             self.evaluate(QueryRequest(text, media_type=media_type))
 

@@ -1,0 +1,47 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import weakref
+
+from flask import Flask
+
+from r2p_graph.config import Settings
+from r2p_graph.store import Store
+from r2p_graph.web import discovery, errors, ops, protocol
+from r2p_graph.web.context import EXTENSION_KEY, WebContext
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """Build the web application.
+
+    ``settings`` default to :meth:`Settings.from_env`. Without a ``store``, the app opens
+    the configured default one (the project's built dataset, via
+    :func:`r2p_graph.store.factory.open_store`) and loads it in the background:
+    ``/health`` answers at once, ``/ready`` once the data is in, and queries sent before
+    then wait (up to their deadline) or get 503. A store passed in stays the caller's to
+    close; one opened here is closed when the app is garbage-collected or the process
+    exits.
+    """
+    settings = settings if settings is not None else Settings.from_env()
+    owns_store = store is None
+    if store is None:
+        from r2p_graph.store.factory import open_store
+
+        store = open_store(settings, wait=False)
+
+    app = Flask("r2p_graph.web")
+    # Werkzeug enforces this while the body is read: 413 above it.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions[EXTENSION_KEY] = WebContext(
+        settings=settings, store=store, owns_store=owns_store
+    )
+
+    errors.register(app)
+    ops.register(app)
+    app.register_blueprint(protocol.bp)
+    app.register_blueprint(discovery.bp)
+
+    if owns_store:
+        weakref.finalize(app, store.close)
+    return app

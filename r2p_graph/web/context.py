@@ -1,0 +1,57 @@
+"""Per-application state: settings, the store, and cached descriptions."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request
+
+from r2p_graph.config import Settings
+from r2p_graph.store import Store
+
+EXTENSION_KEY = "r2p_graph"
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    store: Store
+    #: True when the app opened the store itself (and should close it).
+    owns_store: bool = False
+    #: Cached VoID statistics (computed once, on first request).
+    void_stats: Any = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def web_context() -> WebContext:
+    ctx = current_app.extensions[EXTENSION_KEY]
+    assert isinstance(ctx, WebContext)
+    return ctx
+
+
+def public_base() -> str:
+    """The URL clients use to reach this server (no trailing slash).
+
+    ``Settings.public_url`` when set (behind a proxy), else the request's own root URL.
+    Forwarded headers are not trusted.
+    """
+    configured = web_context().settings.public_url.strip()
+    if configured:
+        return configured.rstrip("/")
+    return request.url_root.rstrip("/")
+
+
+def endpoint_url() -> str:
+    """The SPARQL endpoint's URL: ``sd:endpoint`` and the base IRI of queries.
+
+    ``{public_url}/sparql`` when configured; otherwise the URL the request came in on
+    when it was sent to the endpoint (``/sparql`` or ``/sparql/``), else ``{root}/sparql``.
+    """
+    configured = web_context().settings.public_url.strip()
+    if configured:
+        return configured.rstrip("/") + "/sparql"
+    if request.path.rstrip("/") == "/sparql":
+        return request.base_url
+    return request.url_root.rstrip("/") + "/sparql"

@@ -1,0 +1,302 @@
+"""Discovery: the SPARQL 1.1 Service Description, the VoID description, dataset dumps.
+
+* ``GET /sparql`` without a query: a Service Description (Turtle by default; also
+  N-Triples, JSON-LD, RDF/XML) whose ``sd:endpoint`` is the public URL. Features are
+  stated honestly: ``sd:UnionDefaultGraph`` only when the default graph is the union,
+  and no ``sd:BasicFederatedQuery`` (SERVICE is refused).
+* ``GET /.well-known/void``: VoID with triple, entity (distinct subject), property and
+  class counts, class and property partitions, one subset per named graph, and links
+  to the dumps. The statistics are computed once, with SPARQL through the store.
+* ``GET /download/dataset.nq`` and ``/download/dataset.trig``: the whole dataset.
+
+rdflib is used here only to build and serialize these small description graphs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, g
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, VOID
+
+from r2p_graph.store import (
+    QueryRequest,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+    formats,
+)
+from r2p_graph.web.context import endpoint_url, public_base, web_context
+from r2p_graph.web.errors import ApiError
+from r2p_graph.web.protocol import choose_format
+
+bp = Blueprint("discovery", __name__)
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+
+_RDFLIB_FORMAT = {
+    formats.TURTLE: "turtle",
+    formats.N_TRIPLES: "nt",
+    formats.JSON_LD: "json-ld",
+    formats.RDF_XML: "xml",
+}
+_RESULT_FORMAT_IRIS = (
+    FORMATS.SPARQL_Results_JSON,
+    FORMATS.SPARQL_Results_XML,
+    FORMATS.SPARQL_Results_CSV,
+    FORMATS.SPARQL_Results_TSV,
+    FORMATS.Turtle,
+    FORMATS["N-Triples"],
+    FORMATS["JSON-LD"],
+    FORMATS.RDF_XML,
+)
+_DUMPS = {"dataset.nq": formats.N_QUADS, "dataset.trig": formats.TRIG}
+_DUMP_FORMAT_IRIS = {formats.N_QUADS: FORMATS["N-Quads"], formats.TRIG: FORMATS.TriG}
+
+# Statistics over the merge of every graph (the stored default graph included), each
+# triple counted once whichever graphs hold it. Works whatever the default-graph mode.
+_ALL_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+_COUNTS = (
+    "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) "
+    "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects) "
+    f"WHERE {{ {{ {_ALL_TRIPLES} }} }}"
+)
+_CLASSES = (
+    "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { "
+    "{ ?s a ?class } UNION { GRAPH ?g { ?s a ?class } } } "
+    "GROUP BY ?class ORDER BY DESC(?n) ?class"
+)
+_PROPERTIES = (
+    f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {{ {_ALL_TRIPLES} }} }} GROUP BY ?p ORDER BY DESC(?n) ?p"
+)
+_STATS_ROWS = 1_000_000
+
+
+def _negotiated(graph: Graph, format_values: list[str]) -> Response:
+    media_type = choose_format(formats.GRAPH_TYPES, format_values)
+    body = graph.serialize(format=_RDFLIB_FORMAT[media_type], encoding="utf-8")
+    response = Response(body, status=200)
+    response.headers["Content-Type"] = formats.content_type(media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _format_values() -> list[str]:
+    from flask import request
+
+    return request.args.getlist("format")
+
+
+def service_description() -> Response:
+    """The Service Description of this endpoint, negotiated."""
+    ctx = web_context()
+    settings = ctx.settings
+    store = ctx.store
+    endpoint = endpoint_url()
+    base = public_base()
+
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("formats", FORMATS)
+    graph.bind("dcterms", DCTERMS)
+    service = BNode("service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.defaultEntailmentRegime, ENTAILMENT.Simple))
+    for iri in _RESULT_FORMAT_IRIS:
+        graph.add((service, SD.resultFormat, iri))
+    union = bool(getattr(store, "union_default_graph", False))
+    if union:
+        graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    graph.add((service, DCTERMS.title, Literal("r2p-graph SPARQL endpoint")))
+    graph.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                "Read-only SPARQL 1.1 Query endpoint. SERVICE (federation), LOAD and every "
+                "update are refused with 403 and never run. FROM / FROM NAMED and "
+                "default-graph-uri / named-graph-uri select graphs of this dataset only. "
+                f"Each query has a deadline of {settings.query_timeout:g} s (ask for less "
+                f"with the timeout parameter) and SELECT answers stop at "
+                f"{settings.max_rows} rows."
+                + (
+                    " A query without a dataset sees the merge of all graphs as its default graph."
+                    if union
+                    else ""
+                ),
+                lang="en",
+            ),
+        )
+    )
+    graph.add((service, RDFS.seeAlso, URIRef(f"{base}/.well-known/void")))
+
+    stats = store.stats()
+    dataset = BNode("dataset")
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default_graph = BNode("default-graph")
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    if not union:
+        graph.add(
+            (
+                default_graph,
+                VOID.triples,
+                Literal(stats.default_graph_triples, datatype=XSD.integer),
+            )
+        )
+    for index, (name, count) in enumerate(sorted(stats.graphs.items())):
+        named = BNode(f"named-graph-{index}")
+        described = BNode(f"graph-{index}")
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, described))
+        graph.add((described, RDF.type, SD.Graph))
+        graph.add((described, VOID.triples, Literal(count, datatype=XSD.integer)))
+
+    response = _negotiated(graph, _format_values())
+    response.headers["Link"] = f'<{base}/.well-known/void>; rel="describedby"'
+    return response
+
+
+@dataclass
+class VoidStats:
+    triples: int = 0
+    subjects: int = 0
+    properties: int = 0
+    objects: int = 0
+    classes: list[tuple[str, int]] = field(default_factory=list)
+    property_counts: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _select(text: str, timeout: float) -> list[dict[str, Any]]:
+    store = web_context().store
+    result = store.query(
+        QueryRequest(
+            text=text,
+            media_type=formats.SPARQL_JSON,
+            timeout=timeout,
+            max_rows=_STATS_ROWS,
+        )
+    )
+    rows = json.loads(result.body)["results"]["bindings"]
+    assert isinstance(rows, list)
+    return rows
+
+
+def _int(row: dict[str, Any], name: str) -> int:
+    return int(row[name]["value"]) if name in row else 0
+
+
+def _compute_stats() -> VoidStats:
+    settings = web_context().settings
+    timeout = max(settings.query_timeout, 60.0)
+    counts = _select(_COUNTS, timeout)
+    row = counts[0] if counts else {}
+    stats = VoidStats(
+        triples=_int(row, "triples"),
+        subjects=_int(row, "subjects"),
+        properties=_int(row, "properties"),
+        objects=_int(row, "objects"),
+    )
+    for item in _select(_CLASSES, timeout):
+        if item.get("class", {}).get("type") == "uri":
+            stats.classes.append((item["class"]["value"], _int(item, "n")))
+    for item in _select(_PROPERTIES, timeout):
+        if item.get("p", {}).get("type") == "uri":
+            stats.property_counts.append((item["p"]["value"], _int(item, "n")))
+    return stats
+
+
+def void_stats() -> VoidStats:
+    """The VoID statistics, computed on first use and kept for the app's lifetime."""
+    ctx = web_context()
+    if ctx.void_stats is None:
+        with ctx.lock:
+            if ctx.void_stats is None:
+                ctx.void_stats = _compute_stats()
+    assert isinstance(ctx.void_stats, VoidStats)
+    return ctx.void_stats
+
+
+@bp.route("/.well-known/void", methods=["GET"])
+def void() -> Response:
+    store = web_context().store
+    try:
+        stats = void_stats()
+    except (QueryTimeout, StoreUnavailable) as exc:
+        raise ApiError(
+            503,
+            f"The dataset statistics are not available right now: {exc}",
+            headers={"Retry-After": "10"},
+            kind="unavailable",
+        ) from None
+    except StoreError as exc:
+        raise ApiError(503, f"The dataset statistics could not be computed: {exc}") from None
+    base = public_base()
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("sd", SD)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("formats", FORMATS)
+    dataset = URIRef(f"{base}/.well-known/void#dataset")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("r2p-graph dataset", lang="en")))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint_url())))
+    if hasattr(store, "dump"):
+        for name, media_type in _DUMPS.items():
+            graph.add((dataset, VOID.dataDump, URIRef(f"{base}/download/{name}")))
+            graph.add((dataset, VOID.feature, _DUMP_FORMAT_IRIS[media_type]))
+    integer = XSD.integer
+    graph.add((dataset, VOID.triples, Literal(stats.triples, datatype=integer)))
+    graph.add((dataset, VOID.entities, Literal(stats.subjects, datatype=integer)))
+    graph.add((dataset, VOID.distinctSubjects, Literal(stats.subjects, datatype=integer)))
+    graph.add((dataset, VOID.distinctObjects, Literal(stats.objects, datatype=integer)))
+    graph.add((dataset, VOID.properties, Literal(stats.properties, datatype=integer)))
+    graph.add((dataset, VOID.classes, Literal(len(stats.classes), datatype=integer)))
+    for index, (cls, count) in enumerate(stats.classes):
+        part = BNode(f"class-{index}")
+        graph.add((dataset, VOID.classPartition, part))
+        graph.add((part, VOID["class"], URIRef(cls)))
+        graph.add((part, VOID.entities, Literal(count, datatype=integer)))
+    for index, (prop, count) in enumerate(stats.property_counts):
+        part = BNode(f"property-{index}")
+        graph.add((dataset, VOID.propertyPartition, part))
+        graph.add((part, VOID.property, URIRef(prop)))
+        graph.add((part, VOID.triples, Literal(count, datatype=integer)))
+    for index, (name, count) in enumerate(sorted(store.stats().graphs.items())):
+        subset = BNode(f"graph-{index}")
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, SD.name, URIRef(name)))
+        graph.add((subset, VOID.triples, Literal(count, datatype=integer)))
+    return _negotiated(graph, _format_values())
+
+
+@bp.route("/download/<name>", methods=["GET"])
+def download(name: str) -> Response:
+    store = web_context().store
+    media_type = _DUMPS.get(name)
+    if media_type is None or not hasattr(store, "dump"):
+        raise ApiError(
+            404, f"No such download; available: {', '.join(sorted(_DUMPS))}.", kind="404"
+        )
+    try:
+        chunks: Iterator[bytes] = store.dump(media_type)
+    except StoreUnavailable as exc:
+        raise ApiError(503, str(exc), headers={"Retry-After": "5"}, kind="unavailable") from None
+    g.r2p_result_size = store.stats().triples
+    response = Response(chunks, status=200)
+    response.headers["Content-Type"] = formats.content_type(media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="r2p-{name}"'
+    return response

@@ -1,0 +1,120 @@
+"""Serve the endpoint with waitress: :func:`run_serve` (used by ``r2p-graph serve``).
+
+``python -m r2p_graph.web.serve [FILE[=GRAPH_IRI] ...]`` does the same from a shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from r2p_graph.config import Settings
+from r2p_graph.store import StoreUnavailable
+from r2p_graph.store.factory import open_store
+from r2p_graph.store.loading import DatasetLoadError, GraphSource
+from r2p_graph.web.app import create_app
+
+log = logging.getLogger("r2p_graph.serve")
+
+
+def run_serve(
+    settings: Settings,
+    files: Sequence[str | os.PathLike[str] | GraphSource],
+    *,
+    threads: int = 8,
+) -> int:
+    """Load ``files`` (or, if none, the project's dataset) and serve them until stopped.
+
+    ``files`` are RDF files, chosen by extension (.ttl .nt .nq .trig .n3 .jsonld .rdf
+    .owl .xml, optionally .gz). Named graphs in TriG / N-Quads are kept; other files go
+    into the default graph, or into a named graph when written ``FILE=GRAPH_IRI``. By
+    default (``Settings.union_default_graph``) a query without a dataset sees the merge
+    of all graphs. Serves on ``settings.host:settings.port`` (port 0 picks a free one)
+    with ``threads`` HTTP threads and ``settings.query_workers`` query processes.
+
+    Returns a process exit status: 0 after a clean stop (Ctrl-C / SIGTERM), 2 when the
+    data cannot be loaded.
+    """
+    from waitress import create_server
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        store = open_store(settings, list(files), wait=True)
+    except (DatasetLoadError, StoreUnavailable, ValueError) as exc:
+        print(f"r2p-graph serve: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # the default dataset needs the build pipeline
+        print(f"r2p-graph serve: cannot build the default dataset ({exc})", file=sys.stderr)
+        return 2
+    try:
+        app = create_app(settings, store=store)
+        server = create_server(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=threads,
+            ident="r2p-graph",
+            # Let the app, not waitress, answer long URLs (414) and big bodies (413).
+            max_request_header_size=max(262_144, settings.max_query_chars * 3 + 65_536),
+            max_request_body_size=settings.max_body_bytes * 2 + 65_536,
+            clear_untrusted_proxy_headers=True,
+        )
+        host = getattr(server, "effective_host", settings.host)
+        port = getattr(server, "effective_port", settings.port)
+        print(
+            f"r2p-graph: serving SPARQL at http://{host}:{port}/sparql "
+            f"({store.stats().triples} quads, engine {settings.engine})",
+            file=sys.stderr,
+            flush=True,
+        )
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+    finally:
+        store.close()
+    return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m r2p_graph.web.serve",
+        description="Serve RDF files (or the r2p dataset) as a read-only SPARQL endpoint.",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        help="RDF files; FILE=GRAPH_IRI loads a triple file into that named graph",
+    )
+    parser.add_argument("--host", help="interface to listen on (default from settings)")
+    parser.add_argument("--port", type=int, help="port (0 picks a free one)")
+    parser.add_argument("--engine", choices=("oxigraph", "rdflib"))
+    parser.add_argument("--timeout", type=float, dest="query_timeout", help="query deadline (s)")
+    parser.add_argument("--workers", type=int, dest="query_workers", help="query processes")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(
+        host=args.host,
+        port=args.port,
+        engine=args.engine,
+        query_timeout=args.query_timeout,
+        query_workers=args.query_workers,
+    )
+    return run_serve(settings, args.files)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
