@@ -1,0 +1,156 @@
+"""Fixtures for the endpoint tests: real servers on 127.0.0.1, fixture data, a canary.
+
+Servers are the real thing: :func:`r2p_graph.store.factory.open_store` with worker
+processes, the Flask app from :func:`r2p_graph.web.app.create_app`, served by waitress
+on a free loopback port in a background thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from waitress import create_server
+
+from r2p_graph.config import Settings
+from r2p_graph.store.factory import LocalStore, open_store
+from r2p_graph.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = ROOT.parent / "shared"
+W3C = SHARED / "conformance" / "w3c-sparql11"
+KASEI = "http://kasei.us/2009/09/sparql/data/"
+
+LIBRARY = [DATA / "library.trig", DATA / "notes.ttl"]
+
+
+def w3c_dir(name: str) -> Path:
+    """A folder of the W3C SPARQL 1.1 test data (fails loudly when it is missing)."""
+    path = W3C / name
+    if not path.is_dir():
+        pytest.fail(f"W3C test data missing: {path} (expected at ../shared from the repo root)")
+    return path
+
+
+def quiet_settings(**overrides: Any) -> Settings:
+    """Settings for a test server: quiet, loopback, two query workers."""
+    values: dict[str, Any] = {"access_log": False, "host": "127.0.0.1", "port": 0}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class LiveServer:
+    """A running server: ``url`` is its root, ``endpoint`` its SPARQL endpoint."""
+
+    url: str
+    store: LocalStore
+    settings: Settings
+    _server: Any = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "/sparql"
+
+    def stop(self) -> None:
+        server = self._server
+
+        def close_everything() -> None:  # runs in the server's own loop thread
+            for channel in list(server._map.values()):
+                channel.close()
+
+        # Closing sockets from this thread would pull them from under select(): ask the
+        # loop to close them itself; with nothing left to watch, run() returns.
+        server.trigger.pull_trigger(close_everything)
+        self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        self.store.close()
+
+
+@contextlib.contextmanager
+def live_server(files: Sequence[str | Path], **overrides: Any) -> Iterator[LiveServer]:
+    """Serve ``files`` (``FILE`` or ``FILE=GRAPH``) with test settings plus ``overrides``."""
+    settings = quiet_settings(**overrides)
+    store = open_store(settings, [str(f) for f in files], wait=True)
+    app = create_app(settings, store=store)
+    server = create_server(app, host="127.0.0.1", port=0, threads=8, ident="r2p-test")
+    thread = threading.Thread(target=server.run, name="r2p-test-server", daemon=True)
+    thread.start()
+    live = LiveServer(
+        url=f"http://127.0.0.1:{server.effective_port}",
+        store=store,
+        settings=settings,
+        _server=server,
+        _thread=thread,
+    )
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+def protocol_files() -> list[str]:
+    """The W3C protocol fixtures as named graphs, with the IRIs the manifest uses."""
+    folder = w3c_dir("protocol")
+    return [f"{folder / f'data{i}.nt'}={KASEI}data{i}.rdf" for i in (1, 2, 3)]
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def library_server() -> Iterator[LiveServer]:
+    """The library fixture (two named graphs + a default-graph file), Oxigraph engine."""
+    with live_server(LIBRARY) as server:
+        yield server
+
+
+class Canary:
+    """A local HTTP server that only counts the requests it receives."""
+
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        canary = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _count(self) -> None:
+                canary.hits.append(f"{self.command} {self.path}")
+                body = b"<http://example.org/leak> <http://example.org/p> 1 .\n"
+                self.send_response(200)
+                self.send_header("Content-Type", "application/n-triples")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_HEAD = _count  # noqa: N815
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    c = Canary()
+    try:
+        yield c
+    finally:
+        c.close()
