@@ -85,6 +85,7 @@ def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> Build
         asserted=sources.asserted,
         ontology=sources.ontology,
         rules_dir=settings.ontology_dir / "rules",
+        reasoner=settings.reasoner,
     )
     timings["infer"] = time.perf_counter() - started
     return BuildResult(sources=sources, validation=outcome, timings=timings)

@@ -51,6 +51,8 @@ class Settings:
 
     #: Query engine: ``oxigraph`` (default) or ``rdflib``.
     engine: str = "oxigraph"
+    #: Build reasoner: ``oxigraph`` (the OWL 2 RL rules we use, as SPARQL) or ``owlrl`` (slow).
+    reasoner: str = "oxigraph"
     #: Deadline for one query, in seconds; a client may ask for less, never more.
     query_timeout: float = 10.0
     #: Most rows a SELECT returns; the rest are cut and the response says so.
