@@ -86,7 +86,26 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("files", nargs="*", metavar="FILE")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--store",
+        metavar="URL",
+        help="serve a SPARQL store's query endpoint (filled by 'r2p-graph publish') "
+        "instead of the embedded engine",
+    )
     serve.set_defaults(run=_cmd_serve)
+
+    publish_cmd = sub.add_parser(
+        "publish",
+        help="load the validated + inferred dataset into a SPARQL store",
+        description="Write the build into staging graphs of the store behind the SPARQL "
+        "1.1 Update endpoint URL, then switch them live in one update request: readers "
+        "see the previous version or the new one, never half of it.",
+    )
+    publish_cmd.add_argument("--to", required=True, metavar="URL", help="SPARQL Update endpoint")
+    publish_cmd.add_argument(
+        "--chunk", type=int, default=20_000, help="triples per update request (default 20000)"
+    )
+    publish_cmd.set_defaults(run=_cmd_publish)
     return parser
 
 
@@ -177,7 +196,29 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.replace(host=args.host)
     if args.port:
         settings = settings.replace(port=args.port)
+    if args.store:
+        if args.files:
+            print("error: give files or --store, not both", file=sys.stderr)
+            return EXIT_UNUSABLE
+        settings = settings.replace(store_url=args.store)
     return run_serve(settings, list(args.files))
+
+
+def _cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from .publish import PublishError, publish
+
+    try:
+        result = publish(settings, args.to, chunk_size=args.chunk)
+    except PublishError as exc:
+        print(f"error: {exc}; the live version is unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    total = sum(result.graphs.values())
+    print(
+        f"published version {result.version} to {args.to}: {total} triples in "
+        f"{len(result.graphs)} graphs, {result.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -75,6 +75,13 @@ class Settings:
     #: OS allows it; a second wall behind the refusal of SERVICE.
     worker_isolation: bool = True
 
+    #: Serve from a SPARQL 1.1 store at this query URL instead of the embedded engine
+    #: (``r2p-graph serve --store URL``); the data must have been published there with
+    #: ``r2p-graph publish``.
+    store_url: str = ""
+    #: Seconds to wait for a connection to that store before answering 503.
+    store_connect_timeout: float = 3.0
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from defaults, then ``R2P_*`` variables, then explicit overrides."""

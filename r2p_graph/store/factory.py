@@ -22,6 +22,7 @@ from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryRequest,
     QueryResult,
+    Store,
     StoreStats,
     StoreUnavailable,
     formats,
@@ -221,17 +222,27 @@ def open_store(
     files: Sequence[str | os.PathLike[str] | GraphSource] | None = None,
     *,
     wait: bool = True,
-) -> LocalStore:
+) -> Store:
     """Open the store the configuration asks for.
 
     ``files`` are RDF files to serve (``FILE`` or ``FILE=GRAPH_IRI``; see
     :mod:`r2p_graph.store.loading`). Without files, the project's own dataset is served:
     the validated asserted + inferred build from ``r2p_graph.build.ensure_build``.
+    With ``Settings.store_url`` set (and no files), queries go to that SPARQL store
+    instead (:class:`~r2p_graph.store.remote.RemoteStore`).
     With ``wait=False`` loading happens in the background (``ready()`` turns true when
     done); file names are still checked at once. Raises
     :class:`~r2p_graph.store.loading.DatasetLoadError` for missing or unparsable files.
     """
     settings = settings or Settings.from_env()
+    if settings.store_url and not files:
+        from r2p_graph.store.remote import RemoteStore
+
+        return RemoteStore(
+            settings.store_url,
+            base_iri=settings.base_iri,
+            connect_timeout=settings.store_connect_timeout,
+        )
     if files:
         sources = sources_from(files)
         description = ", ".join(str(s.path) for s in sources)

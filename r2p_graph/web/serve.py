@@ -67,9 +67,13 @@ def run_serve(
         )
         host = getattr(server, "effective_host", settings.host)
         port = getattr(server, "effective_port", settings.port)
+        backing = (
+            f"over the SPARQL store at {settings.store_url}"
+            if settings.store_url and not files
+            else f"{store.stats().triples} quads, engine {settings.engine}"
+        )
         print(
-            f"r2p-graph: serving SPARQL at http://{host}:{port}/sparql "
-            f"({store.stats().triples} quads, engine {settings.engine})",
+            f"r2p-graph: serving SPARQL at http://{host}:{port}/sparql ({backing})",
             file=sys.stderr,
             flush=True,
         )

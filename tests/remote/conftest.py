@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from r2p_graph.config import Settings
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -21,7 +23,9 @@ def free_port() -> int:
 
 
 def oxigraph_binary() -> str:
-    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
+        "oxigraph"
+    )
     assert exe, "the oxigraph server (PyPI package 'oxigraph') is not installed"
     return exe
 
@@ -48,8 +52,14 @@ class OxigraphServer:
 
     def start(self) -> OxigraphServer:
         self.proc = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(self.location),
-             "--bind", f"127.0.0.1:{self.port}"],
+            [
+                oxigraph_binary(),
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -74,3 +84,9 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServe
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db").start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Project settings with one build cache for every remote test."""
+    return Settings().replace(cache_dir=tmp_path_factory.mktemp("cache"))

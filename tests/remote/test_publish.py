@@ -22,11 +22,6 @@ pytestmark = pytest.mark.xdist_group("oxigraph")
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings().replace(cache_dir=tmp_path_factory.mktemp("cache"))
-
-
-@pytest.fixture(scope="module")
 def published(oxigraph: OxigraphServer, settings: Settings) -> str:
     return publish(settings, oxigraph.update_url).version
 
@@ -47,7 +42,9 @@ def canonical(body: bytes) -> list[dict[str, str]]:
     )
 
 
-def test_competency_answers_match_embedded(oxigraph: OxigraphServer, settings: Settings, published: str) -> None:
+def test_competency_answers_match_embedded(
+    oxigraph: OxigraphServer, settings: Settings, published: str
+) -> None:
     store = RemoteStore(oxigraph.query_url, base_iri=settings.base_iri)
     nquads = ensure_build(settings)
     for query in competency_queries():
@@ -56,13 +53,16 @@ def test_competency_answers_match_embedded(oxigraph: OxigraphServer, settings: S
     assert live_version(oxigraph.query_url, settings) == published
 
 
-def test_only_published_graphs_are_served(oxigraph: OxigraphServer, settings: Settings, published: str) -> None:
+def test_only_published_graphs_are_served(
+    oxigraph: OxigraphServer, settings: Settings, published: str
+) -> None:
     import requests
 
     # Someone else's graph in the same store stays invisible to our queries.
     requests.post(
         oxigraph.update_url,
-        data='INSERT DATA { GRAPH <http://example.org/other> { <http://example.org/x> a <http://example.org/Secret> } }',
+        data="INSERT DATA { GRAPH <http://example.org/other> { "
+        "<http://example.org/x> a <http://example.org/Secret> } }",
         headers={"Content-Type": "application/sparql-update"},
         timeout=10,
     ).raise_for_status()
@@ -83,10 +83,14 @@ def test_row_cap_and_formats(oxigraph: OxigraphServer, settings: Settings, publi
     assert len(capped.body.decode().strip().splitlines()) == 6  # header + 5 rows
     graph = store.query(
         QueryRequest(
-            text="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3", media_type="application/n-triples"
+            text="CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
+            media_type="application/n-triples",
         )
     )
-    assert graph.form == "CONSTRUCT" and len(list(ox.parse(graph.body, format=ox.RdfFormat.N_TRIPLES))) == 3
+    assert (
+        graph.form == "CONSTRUCT"
+        and len(list(ox.parse(graph.body, format=ox.RdfFormat.N_TRIPLES))) == 3
+    )
 
 
 def test_interrupted_publish_leaves_the_live_version(
@@ -97,7 +101,7 @@ def test_interrupted_publish_leaves_the_live_version(
     # A different dataset: the build plus one extra statement, published in small chunks.
     changed = tmp_path / "changed.nq"
     extra = (
-        f"<{settings.base_iri}id/state/ZZZ> <http://www.w3.org/2000/01/rdf-schema#label> \"Nowhere\" "
+        f'<{settings.base_iri}id/state/ZZZ> <http://www.w3.org/2000/01/rdf-schema#label> "Nowhere" '
         f"<{settings.base_iri}graph/asserted> .\n"
     )
     changed.write_bytes(ensure_build(settings).read_bytes() + extra.encode())
@@ -109,7 +113,13 @@ def test_interrupted_publish_leaves_the_live_version(
         raise Crash
 
     with pytest.raises(Crash):
-        publish(settings, oxigraph.update_url, source=changed, chunk_size=500, on_chunk=crash_after_first_chunk)
+        publish(
+            settings,
+            oxigraph.update_url,
+            source=changed,
+            chunk_size=500,
+            on_chunk=crash_after_first_chunk,
+        )
     # Readers still see the previous complete version, not half of the new one.
     assert live_version(oxigraph.query_url, settings) == published
     assert store.stats().graphs == before.graphs
@@ -156,7 +166,9 @@ def test_store_down_then_back(oxigraph: OxigraphServer, settings: Settings, publ
     assert json.loads(store.query(request).body)["boolean"] is True
 
 
-def test_slow_store_honours_the_deadline(oxigraph: OxigraphServer, settings: Settings, published: str) -> None:
+def test_slow_store_honours_the_deadline(
+    oxigraph: OxigraphServer, settings: Settings, published: str
+) -> None:
     import time
 
     from .slow_proxy import SlowProxy
