@@ -8,7 +8,7 @@ from flask import Flask
 
 from r2p_graph.config import Settings
 from r2p_graph.store import Store
-from r2p_graph.web import discovery, errors, ops, protocol
+from r2p_graph.web import discovery, errors, ops, protocol, ui
 from r2p_graph.web.context import EXTENSION_KEY, WebContext
 
 
@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     ops.register(app)
     app.register_blueprint(protocol.bp)
     app.register_blueprint(discovery.bp)
+    # The site: home, query UI, charts, downloads, and dereferenceable IRIs (/id, /def).
+    ui.register(app)
 
     if owns_store:
         weakref.finalize(app, store.close)

@@ -1,0 +1,278 @@
+"""Dereferenceable IRIs: every IRI minted under ``Settings.base_iri`` answers on this server.
+
+The base is mapped onto the server's root: ``{base}id/state/GBR`` is served at
+``{server}/id/state/GBR``, ``{base}def`` (the ontology, and ``{base}def#Term`` with it) at
+``{server}/def``, ``{base}graph/asserted`` at ``{server}/graph/asserted``. Links on pages
+point at this server (``Settings.public_url`` when set, else the request's own root).
+
+One URL, many representations: ``200`` with ``Vary: Accept`` (no 303 hop). The format is
+``?format=html|ttl|jsonld|nt|rdf`` when given, else the best match for the Accept header
+(werkzeug's ``accept_mimetypes.best_match``, q-values honoured) among HTML, Turtle,
+JSON-LD, N-Triples and RDF/XML; ``*/*`` or no Accept header at all gets Turtle (browsers
+always ask for ``text/html`` by name), nothing acceptable gets ``406``. Every answer
+carries ``Content-Location`` (the URL of the representation sent) and one
+``Link: <...?format=...>; rel="alternate"; type="..."`` per other representation. An IRI
+the dataset does not know gets ``404`` (an HTML page or plain text, as negotiated).
+
+The data for a resource is fetched through the Store with a CONSTRUCT: its triples as
+subject in every graph (each once), the triples of anonymous resources it links to, and the
+labels of the resources it links to. A concept scheme comes with its concepts, the ontology
+IRI with the ontology graph, a named-graph IRI with a short VoID description of the graph.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
+from r2p_graph.store import formats
+from r2p_graph.web import pages
+from r2p_graph.web.context import public_base, web_context
+
+bp = Blueprint("linked_data", __name__)
+
+HTML = "text/html"
+#: What an IRI can be answered with; on a tie (``*/*``) the first wins.
+OFFERS: tuple[str, ...] = (
+    formats.TURTLE,
+    HTML,
+    formats.JSON_LD,
+    formats.N_TRIPLES,
+    formats.RDF_XML,
+)
+#: Accept-header synonyms, tried after the canonical types.
+ALIASES: dict[str, str] = {
+    "application/xhtml+xml": HTML,
+    "application/x-turtle": formats.TURTLE,
+    "application/json": formats.JSON_LD,
+    "text/plain": formats.N_TRIPLES,
+    "application/xml": formats.RDF_XML,
+    "text/xml": formats.RDF_XML,
+}
+#: ``?format=`` values.
+FORMAT_NAMES: dict[str, str] = {
+    "html": HTML,
+    "ttl": formats.TURTLE,
+    "turtle": formats.TURTLE,
+    "jsonld": formats.JSON_LD,
+    "json-ld": formats.JSON_LD,
+    "json": formats.JSON_LD,
+    "nt": formats.N_TRIPLES,
+    "ntriples": formats.N_TRIPLES,
+    "n-triples": formats.N_TRIPLES,
+    "rdf": formats.RDF_XML,
+    "xml": formats.RDF_XML,
+    "rdfxml": formats.RDF_XML,
+}
+#: The short name of each representation (in ``?format=`` links).
+SHORT: dict[str, str] = {
+    HTML: "html",
+    formats.TURTLE: "ttl",
+    formats.JSON_LD: "jsonld",
+    formats.N_TRIPLES: "nt",
+    formats.RDF_XML: "rdf",
+}
+NAMES: dict[str, str] = {
+    HTML: "HTML",
+    formats.TURTLE: "Turtle",
+    formats.JSON_LD: "JSON-LD",
+    formats.N_TRIPLES: "N-Triples",
+    formats.RDF_XML: "RDF/XML",
+}
+_RDFLIB = {
+    formats.TURTLE: "turtle",
+    formats.JSON_LD: "json-ld",
+    formats.N_TRIPLES: "nt",
+    formats.RDF_XML: "xml",
+}
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def choose_format() -> str | None:
+    """The representation to send, or None (406)."""
+    values = request.args.getlist("format")
+    if values:
+        key = values[0].strip().lower()
+        media = FORMAT_NAMES.get(key) or (key if key in OFFERS else ALIASES.get(key))
+        return media
+    if not request.headers.get("Accept", "").strip():
+        return OFFERS[0]
+    best = request.accept_mimetypes.best_match([*OFFERS, *ALIASES])
+    if best is None:
+        return None
+    return ALIASES.get(best, best)
+
+
+def alternates(path: str) -> list[tuple[str, str, str]]:
+    """(name, media type, URL) of every representation of the resource at ``path``."""
+    root = public_base()
+    return [(NAMES[m], m, f"{root}{path}?format={SHORT[m]}") for m in OFFERS]
+
+
+def _link_header(path: str, current: str | None) -> str:
+    return ", ".join(
+        f'<{href}>; rel="alternate"; type="{media}"'
+        for _, media, href in alternates(path)
+        if media != current
+    )
+
+
+def _finish(response: Response, path: str, media: str | None) -> Response:
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = _link_header(path, media)
+    if media is not None:
+        response.headers["Content-Location"] = f"{public_base()}{path}?format={SHORT[media]}"
+    return response
+
+
+def not_acceptable(path: str) -> Response:
+    wanted = request.args.get("format") or request.headers.get("Accept", "")
+    body = (
+        f"406 Not Acceptable: cannot answer {wanted!r}. This resource is available as "
+        + ", ".join(f"{NAMES[m]} ({m}, ?format={SHORT[m]})" for m in OFFERS)
+        + ".\n"
+    )
+    response = Response(body, status=406, mimetype="text/plain")
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    return _finish(response, path, None)
+
+
+def not_found(iri: str, path: str, media: str) -> Response:
+    if media == HTML:
+        body = render_template("not_found.html", iri=iri, path=path)
+        response = Response(body, status=404, mimetype=HTML)
+        response.headers["Content-Type"] = "text/html; charset=utf-8"
+    else:
+        response = Response(
+            f"404 Not Found: the dataset says nothing about <{iri}>.\n",
+            status=404,
+            mimetype="text/plain",
+        )
+        response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def rdf_response(graph: Graph, media: str, path: str) -> Response:
+    if media == formats.JSON_LD:
+        body = pages.jsonld_text(graph).encode("utf-8")
+    else:
+        body = graph.serialize(format=_RDFLIB[media], encoding="utf-8")
+    response = Response(body, status=200)
+    response.headers["Content-Type"] = formats.content_type(media)
+    return _finish(response, path, media)
+
+
+def html_response(html: str, path: str) -> Response:
+    response = Response(html, status=200)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return _finish(response, path, HTML)
+
+
+def serve_resource(iri: str, path: str) -> Response:
+    """The negotiated answer for one IRI of the dataset."""
+    media = choose_format()
+    if media is None:
+        return not_acceptable(path)
+    if not pages.safe_iri(iri):
+        return not_found(iri, path, media)
+    data = pages.describe(iri)
+    if not len(data):
+        data = pages.describe_inverse(iri)
+        if not len(data):
+            return not_found(iri, path, media)
+    extra: Graph | None = None
+    if (URIRef(iri), RDF.type, SKOS.ConceptScheme) in data:
+        extra = pages.describe_scheme_members(iri)
+    if media == HTML:
+        page = pages.build_page(iri, data, alternates(path), extra=extra)
+        return html_response(render_template("resource.html", page=page), path)
+    return rdf_response(data if extra is None else data + extra, media, path)
+
+
+@bp.route("/id/<path:rest>", methods=["GET"])
+def resource(rest: str) -> Response:
+    path = f"/id/{rest}"
+    return serve_resource(pages.iri_for_path(path), path)
+
+
+# --- the ontology ----------------------------------------------------------------------
+
+
+def ontology_graph() -> Graph:
+    """The ontology through the Store: its named graph when there is one, else every
+    triple about the ontology IRI and the terms of its namespace."""
+    ctx = web_context()
+    minter = Minter(ctx.settings.base_iri)
+    graph_iri = minter.graph(ONTOLOGY_GRAPH)
+    if graph_iri in ctx.store.graph_names():
+        return pages.construct(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=(graph_iri,)
+        )
+    return pages.construct(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{minter.ontology}> || "
+        f'STRSTARTS(STR(?s), "{minter.vocab}")) }}'
+    )
+
+
+@bp.route("/def", methods=["GET"])
+@bp.route("/def/", methods=["GET"])
+def ontology() -> Response:
+    path = "/def"
+    media = choose_format()
+    if media is None:
+        return not_acceptable(path)
+    if media == HTML:
+        from r2p_graph.ontology_docs import ontology_html
+
+        return html_response(ontology_html(web_context().settings, public_base()), path)
+    return rdf_response(ontology_graph(), media, path)
+
+
+@bp.route("/def/<path:rest>", methods=["GET"])
+def ontology_version(rest: str) -> Response:
+    """``{base}def/0.1.0`` (the version IRI) is the ontology too; anything else under
+    ``def/`` is looked up like any other IRI."""
+    path = f"/def/{rest}"
+    iri = pages.iri_for_path(path)
+    minter = Minter(web_context().settings.base_iri)
+    if pages.safe_iri(iri) and pages.ask(
+        f"ASK {{ <{minter.ontology}> <http://www.w3.org/2002/07/owl#versionIRI> <{iri}> }}"
+    ):
+        return ontology()
+    return serve_resource(iri, path)
+
+
+# --- named graphs ----------------------------------------------------------------------
+
+
+@bp.route("/graph/<path:name>", methods=["GET"])
+def named_graph(name: str) -> Response:
+    """A named graph of the dataset: what it is, how big, where to get it."""
+    path = f"/graph/{name}"
+    iri = pages.iri_for_path(path)
+    media = choose_format()
+    if media is None:
+        return not_acceptable(path)
+    store = web_context().store
+    counts = store.stats().graphs
+    if iri not in counts or not pages.safe_iri(iri):
+        return serve_resource(iri, path)
+    root = public_base()
+    graph = pages.describe(iri)
+    node = URIRef(iri)
+    void = pages.VOID
+    graph.add((node, RDF.type, URIRef(f"{SD}Graph")))
+    graph.add((node, RDF.type, void.Dataset))
+    graph.add((node, RDFS.label, Literal(f"The {name} graph of the r2p dataset", lang="en")))
+    graph.add((node, void.triples, Literal(counts[iri], datatype=XSD.integer)))
+    graph.add((node, void.sparqlEndpoint, URIRef(f"{root}/sparql")))
+    graph.add((node, void.dataDump, URIRef(f"{root}/download/dataset.nq")))
+    graph.add((node, RDFS.seeAlso, URIRef(f"{root}/.well-known/void")))
+    if media == HTML:
+        page = pages.build_page(iri, graph, alternates(path))
+        return html_response(render_template("resource.html", page=page), path)
+    return rdf_response(graph, media, path)
+
