@@ -139,9 +139,8 @@ def materialize(
         )
         converter = _FromOx()
         for s, p, o in triples:
-            triple = (converter(s), converter(p), converter(o))
-            if not is_trivial(*triple):
-                inferred.add(triple)
+            if not is_trivial_ox(s, p, o):
+                inferred.add((converter(s), converter(p), converter(o)))
         return inferred
     if reasoner == "owlrl":
         _materialize_owlrl(
@@ -158,13 +157,37 @@ def inferred_predicate_counts(inferred: Graph) -> Counter[str]:
 
 def is_trivial(s: Node, p: Node, o: Node) -> bool:
     """True for a derived triple that teaches a user of the data nothing."""
-    if isinstance(s, Literal) or str(s).startswith(_META_NAMESPACES):
+    return _trivial(
+        str(s), isinstance(s, Literal), str(p), str(o), 2 if isinstance(o, Literal) else 1
+    )
+
+
+def is_trivial_ox(s: object, p: ox.NamedNode, o: object) -> bool:
+    """:func:`is_trivial` for pyoxigraph terms."""
+    return _trivial(
+        getattr(s, "value", ""),
+        isinstance(s, ox.Literal),
+        p.value,
+        getattr(o, "value", ""),
+        2 if isinstance(o, ox.Literal) else 1,
+    )
+
+
+_REFLEXIVE_NOISE_IRIS = {str(t) for t in _REFLEXIVE_NOISE}
+_TRIVIAL_TYPE_IRIS = {str(t) for t in _TRIVIAL_TYPES}
+_TRIVIAL_TARGET_IRIS = {str(t) for t in _TRIVIAL_TARGET_PREDICATES}
+_RDF_TYPE = str(RDF.type)
+
+
+def _trivial(s: str, s_literal: bool, p: str, o: str, o_kind: int) -> bool:
+    """The one definition of trivia, over plain strings (``o_kind``: 1 node, 2 literal)."""
+    if s_literal or s.startswith(_META_NAMESPACES):
         return True
-    if p in _REFLEXIVE_NOISE and s == o:
+    if p in _REFLEXIVE_NOISE_IRIS and s == o and o_kind == 1:
         return True
-    if p == RDF.type and o in _TRIVIAL_TYPES:
-        return True
-    return p in _TRIVIAL_TARGET_PREDICATES and o in _TRIVIAL_TYPES
+    if o_kind == 2 or o not in _TRIVIAL_TYPE_IRIS:
+        return False
+    return p == _RDF_TYPE or p in _TRIVIAL_TARGET_IRIS
 
 
 # -- the reference: owlrl -------------------------------------------------------------------
@@ -335,10 +358,28 @@ def infer_oxigraph(
             ox.Quad(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
             for s, p, o in triples
         )
-    reasoner = _OxReasoner(store, list(rules))
-    reasoner.run()
+    _OxReasoner(store, list(rules)).run()
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(_INFERRED)):
         yield ox.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def infer_into(store: ox.Store, graph: ox.NamedNode, *, rules: Iterable[str] = ()) -> int:
+    """Reason over the default graph of ``store`` and put what a user can learn into ``graph``.
+
+    The fast path for large data that never leaves Oxigraph: the default graph holds the
+    ontology and the asserted data (and afterwards every derived triple too); ``graph``
+    gets the derived triples minus trivia. Returns how many it got.
+    """
+    _OxReasoner(store, list(rules)).run()
+    scratch = ox.NamedNode(_INFERRED)
+    kept = [
+        ox.Quad(q.subject, q.predicate, q.object, graph)
+        for q in store.quads_for_pattern(None, None, None, scratch)
+        if not is_trivial_ox(q.subject, q.predicate, q.object)
+    ]
+    store.extend(kept)
+    store.update(f"DROP SILENT GRAPH <{_INFERRED}>")
+    return len(kept)
 
 
 class _OxReasoner:
