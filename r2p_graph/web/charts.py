@@ -70,6 +70,7 @@ def participation_query() -> str:
 # are known by name (listed participations). Two sources may report different counts.
 PREFIX r2p:    <{minter.vocab}>
 PREFIX schema: <{SCHEMA}>
+PREFIX xsd:    <{XSD}>
 SELECT ?meeting ?date (MAX(?count) AS ?reported) (MIN(?count) AS ?lowestReported)
        (COUNT(DISTINCT ?state) AS ?knownByName)
 WHERE {{
@@ -171,6 +172,7 @@ def themes_query(limit: int = 15) -> str:
 # many meetings.
 PREFIX r2p:  <{_vocab()}>
 PREFIX skos: <{SKOS}>
+PREFIX xsd:  <{XSD}>
 SELECT ?theme (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?x) AS ?raised)
        (COUNT(DISTINCT ?meeting) AS ?meetings)
 WHERE {{

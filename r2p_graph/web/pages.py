@@ -790,11 +790,9 @@ def build_page(
     subject = URIRef(iri)
     label = Labeller()
     # Labels already in the data (of the resource and of what it links to).
-    for s, p, o in data.triples((None, None, None)):
-        if p in LABEL_PROPERTIES and isinstance(o, Literal) and isinstance(s, URIRef):
-            current = label.labels.get(str(s))
-            if current is None or _lang_rank(o.language or "") == 0:
-                label.labels[str(s)] = str(o)
+    for s in {s for s, p in data.subject_predicates() if p in LABEL_PROPERTIES}:
+        if isinstance(s, URIRef):
+            label.labels[str(s)] = _own_label(data, s)
     specific = most_specific_types([iri]).get(iri, [])
     all_types = {str(t) for t in data.objects(subject, RDF.type)}
     label.want(*specific, *(str(p) for p in data.predicates(subject, None)))
