@@ -10,7 +10,9 @@ it never sees HTTP. Dataset semantics:
 * ``FROM`` / ``FROM NAMED`` in the query: only those graphs, from the loaded dataset
   (Oxigraph never dereferences them);
 * ``default-graph-uri`` / ``named-graph-uri`` in the request: they replace the query's
-  own dataset, as the SPARQL 1.1 Protocol says.
+  own dataset, as the SPARQL 1.1 Protocol says. Several default graphs are merged into
+  a set (Oxigraph would join them as a bag, repeating a triple held by two of them);
+  the merge is built once in the worker's private store and cached.
 
 Literals: Oxigraph stores numbers, booleans and date-times by value, so it answers with
 their canonical lexical form and turns every integer subtype into ``xsd:integer``
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,8 @@ _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 _MAX_MESSAGE = 400
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_MERGE_PREFIX = "urn:r2p:merge:"
+_MAX_MERGES = 16
 _SCRATCH_PREDICATE = ox.NamedNode("urn:r2p:scratch:p")
 
 _GRAPH_FORMATS = {
@@ -108,6 +113,33 @@ class OxigraphEngine:
             # Our own text, never a client's: materialize the merge of all graphs.
             self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         self._originals = _original_literals(snapshot)
+        self._graphs = list(self._store.named_graphs())
+        self._merges: OrderedDict[tuple[str, ...], ox.NamedNode] = OrderedDict()
+        self._merge_serial = 0
+
+    def _default_graph(self, iris: tuple[str, ...]) -> list[ox.NamedNode]:
+        """The default graph for ``default-graph-uri`` values: one graph as it is, the
+        RDF merge (a set) of several."""
+        nodes = [ox.NamedNode(iri) for iri in dict.fromkeys(iris)]  # validates each IRI
+        if len(nodes) < 2:
+            return nodes
+        key = tuple(sorted(node.value for node in nodes))
+        merged = self._merges.get(key)
+        if merged is not None:
+            self._merges.move_to_end(key)
+            return [merged]
+        self._merge_serial += 1
+        merged = ox.NamedNode(f"{_MERGE_PREFIX}{self._merge_serial}")
+        self._store.extend(
+            ox.Quad(quad.subject, quad.predicate, quad.object, merged)
+            for node in nodes
+            for quad in self._store.quads_for_pattern(None, None, None, node)
+        )
+        self._merges[key] = merged
+        if len(self._merges) > _MAX_MERGES:
+            _, oldest = self._merges.popitem(last=False)
+            self._store.remove_graph(oldest)
+        return [merged]
 
     def _restore(self, triple: ox.Triple) -> ox.Triple:
         """The triple with its object as written in the data (see the module docstring)."""
@@ -122,10 +154,14 @@ class OxigraphEngine:
         started = time.perf_counter()
         info = sparql_safety.check_query(request.text)  # again, inside the worker
         kwargs: dict[str, Any] = {"base_iri": request.base_iri}
-        if request.default_graphs or request.named_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
         try:
+            if request.default_graphs or request.named_graphs:
+                kwargs["default_graph"] = self._default_graph(request.default_graphs)
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+            elif self._merges and not info.has_dataset_clause:
+                # Cached merges stay invisible. (With FROM / FROM NAMED the query names
+                # its graphs itself, and passing named_graphs would override them.)
+                kwargs["named_graphs"] = self._graphs
             answer = self._store.query(request.text, **kwargs)
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None

@@ -289,18 +289,29 @@ class _Worker:
             child_sock.close()
         self.conn = Connection(parent_sock.detach())
         self.isolation = "unknown"
+        self._lock = threading.Lock()
+        self._killed = False
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not hang
-            pass
-        self.conn.close()
+        """Stop the process and close the socket, once, whichever thread asks first.
+
+        ``Connection.close`` is not thread-safe: two threads closing together could both
+        close the descriptor number, the second one closing whatever reused it.
+        """
+        with self._lock:
+            if self._killed:
+                return
+            self._killed = True
+            if self.proc.poll() is None:
+                self.proc.kill()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not hang
+                pass
+            self.conn.close()
 
 
 class WorkerPool:
@@ -392,10 +403,6 @@ class WorkerPool:
         with self._lock:
             workers = list(self._workers)
         for worker in workers:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
             self._discard(worker)
 
     # -- queries
