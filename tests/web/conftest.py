@@ -69,7 +69,12 @@ class LiveServer:
 
         # Closing sockets from this thread would pull them from under select(): ask the
         # loop to close them itself; with nothing left to watch, run() returns.
-        server.trigger.pull_trigger(close_everything)
+        try:
+            server.trigger.pull_trigger(close_everything)
+        except OSError:
+            # The loop, woken by an earlier pull (a response being sent), already ran
+            # close_everything between queueing it and this write: the pipe is closed.
+            pass
         self._thread.join(timeout=5)
         server.task_dispatcher.shutdown()
         self.store.close()
