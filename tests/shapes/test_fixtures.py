@@ -1,12 +1,14 @@
 """Every rule of the shapes, exercised by fixtures.
 
-- fixtures/valid/*.ttl: must raise no Violation (warnings are allowed); each says which
-  rules it exercises (`# covers: <Rule>`): one file per node shape for property-shape rules,
-  one file per SPARQL rule (named after it);
-- fixtures/invalid/<Rule>/NN_reason.ttl: must raise every result its `# expect:` lines
-  name (rule, constraint component, focus node) and no Violation beyond them;
-- every (rule, component) the shapes declare has an invalid fixture, and every rule a
-  valid one.
+- fixtures/valid/*.ttl must raise no Violation (Warnings are allowed). Each names the rules it
+  exercises (`# covers: <Rule>`): one file per node shape for the property-shape rules,
+  one file per SPARQL rule, named after it;
+- fixtures/invalid/<Rule>/NN_reason.ttl must raise every result its `# expect:` lines name
+  (constraint component, focus node, and the rule when it is not the folder's) and no
+  Violation beyond them. A file breaks its rule once per block, each block on a node of its
+  own, so each expected result is tied to one focus node;
+- every (rule, component) the shapes declare is expected by an invalid fixture, and every
+  rule is covered by a valid one.
 
 Each fixture is added to the vocabularies and base.ttl (conftest.world) and validated as the
 project validates: ontology as ont_graph, no inference.

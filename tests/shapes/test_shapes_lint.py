@@ -141,6 +141,42 @@ def test_severities_are_shacl_severities(shapes: Graph) -> None:
     assert not bad, bad
 
 
+#: Editorial gaps: reported, never failing. Every other rule is a Violation.
+WARNING_RULES = {
+    "Meeting-hasTallyPresent",  # a meeting nobody counted
+    "ParticipantTally-reportedCountPresent",  # a tally whose source gives no number
+    "Statement-subjectPresent",  # no theme, pillar or crime
+    "Statement-quotePresent",  # no supporting quotation
+    "StatementOnBehalfOfMember",  # deliverer not recorded as a member of the group
+    "StanceAssessment-assessed",  # orphan stance
+    "Quote-quoted",  # orphan quotation
+    "QuoteAtMost15Words",  # 16-25 words (more than 25 is a Violation)
+    "QuoteSaidByStatementActor",  # a statement's quote in someone else's words
+    "Person-label",  # a person without a name
+    "Concept-definition",  # a concept without an English definition
+}
+
+
+def _rule_severity(shapes: Graph, rule: URIRef) -> URIRef:
+    """A property shape's own severity; a SPARQL constraint's is its host shape's."""
+    holder = rule
+    if (rule, RDF.type, SH.SPARQLConstraint) in shapes:
+        holder = next(shapes.subjects(SH.sparql, rule))
+    return shapes.value(holder, SH.severity) or SH.Violation
+
+
+def test_editorial_rules_warn_and_all_others_are_violations(shapes: Graph) -> None:
+    rules = set(shapes.objects(None, SH.property)) | set(shapes.objects(None, SH.sparql))
+    named = {local_name(r): r for r in rules if str(r).startswith(R2PSH)}
+    assert WARNING_RULES <= set(named), sorted(WARNING_RULES - set(named))
+    wrong = sorted(
+        name
+        for name, rule in named.items()
+        if _rule_severity(shapes, rule) != (SH.Warning if name in WARNING_RULES else SH.Violation)
+    )
+    assert not wrong, f"rules with the wrong severity: {wrong}"
+
+
 def test_property_shapes_state_their_own_severity(shapes: Graph) -> None:
     """sh:severity does not flow from a node shape to its property shapes: a Warning node
     shape's property shapes must say sh:Warning themselves."""
