@@ -102,7 +102,7 @@ def is_iri(value: str) -> bool:
 
 
 def unescape_codepoints(text: str) -> str:
-    """Expand ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes, as SPARQL does before parsing."""
+    """Expand codepoint escapes (``\\u`` + 4 hex digits, ``\\U`` + 8), as SPARQL does first."""
 
     def replace(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
