@@ -799,7 +799,11 @@ def build_page(
     label.want(*(str(o) for o in data.objects(subject, None) if isinstance(o, URIRef)))
     label.resolve()
 
-    own_label = _own_label(data, subject) or fallback_label(iri)
+    own_label = (
+        _own_label(data, subject)
+        or (composed_labels([iri]).get(iri) if is_local(iri) else None)
+        or fallback_label(iri)
+    )
     label.labels[iri] = own_label
     description = ""
     for prop in DESCRIPTION_PROPERTIES:
@@ -819,7 +823,7 @@ def build_page(
         rows[key].values.append(value_for(o, label))
     for row in rows.values():
         row.values.sort(key=lambda v: v.text.lower())
-    properties = sorted(rows.values(), key=_property_order)
+    properties = sorted(_without_repeats(rows), key=_property_order)
 
     sources = sorted((link_for(str(o), label) for o in data.objects(subject, DCTERMS.source)
                       if isinstance(o, URIRef)), key=lambda link: link.label.lower())
@@ -858,6 +862,31 @@ def build_page(
         skip |= {"inScheme", "topConceptOf"}
     page.inverse = inverse_groups(iri, label, skip)
     return page
+
+
+def _without_repeats(rows: dict[str, PropertyRow]) -> list[PropertyRow]:
+    """Drop values an inferred super-property repeats (dcterms:subject beside
+    r2p:addressesTheme, prov:wasAttributedTo beside r2p:participant): the page shows the
+    most specific property once; the data keeps them all."""
+    predicates = [p for p in rows if safe_iri(p)]
+    if len(predicates) < 2:
+        return list(rows.values())
+    supers: dict[str, set[str]] = defaultdict(set)
+    for pair in select(
+        f"SELECT DISTINCT ?sub ?super WHERE {{ VALUES ?sub {{ {values(predicates)} }} "
+        f"VALUES ?super {{ {values(predicates)} }} "
+        f"?sub <{RDFS.subPropertyOf}> ?super FILTER(?sub != ?super) }}"
+    ):
+        supers[pair["super"].value].add(pair["sub"].value)
+    kept = []
+    for key, row in rows.items():
+        shown = {(v.iri or v.text) for sub in supers.get(key, ()) if sub in rows
+                 for v in rows[sub].values}
+        remaining = [v for v in row.values if (v.iri or v.text) not in shown]
+        if remaining:
+            kept.append(PropertyRow(label=row.label, href=row.href, iri=row.iri,
+                                    values=remaining))
+    return kept
 
 
 def _own_label(data: Graph, subject: URIRef) -> str:

@@ -347,6 +347,7 @@ def _make_dumps() -> DumpSet:
         quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
         body = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
         _atomic_write(jsonld, body or b"[]")
+    _forget_old_dumps(folder, keep=fingerprint)
     files = {
         "dataset.ttl": DumpFile(
             "dataset.ttl", "Turtle", formats.TURTLE,
@@ -366,6 +367,18 @@ def _make_dumps() -> DumpSet:
         ),
     }
     return DumpSet(fingerprint=fingerprint, generated=generated, version=pkg, files=files)
+
+
+def _forget_old_dumps(folder: Path, keep: str, max_age_days: float = 7.0) -> None:
+    """Remove dumps of other data versions not used for a week (the cache would grow with
+    every change of the data otherwise; another server may still be serving a recent one)."""
+    cutoff = datetime.now(UTC).timestamp() - max_age_days * 86_400
+    for old in folder.glob("r2p-*.*"):
+        try:
+            if keep not in old.name and old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        except FileNotFoundError:  # another process got there first
+            continue
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
