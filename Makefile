@@ -37,6 +37,7 @@ build: setup  ## write the validated + inferred dataset to build/r2p.trig
 lint: setup  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+bench: setup ; $(BIN)/python bench/run.py  ## benchmark against the peers (~1.5 h; report in bench/REPORT.md)
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build
