@@ -692,7 +692,9 @@ def write_report(run: dict[str, Any], path: Path) -> None:
     ]
     for size in run["sizes"]:
         lines += size_section(size)
-    lines += run.get("notes", [])
+    findings = BENCH / "FINDINGS.md"  # the analysis of a run, kept across re-runs
+    if findings.exists():
+        lines += ["", findings.read_text(encoding="utf-8")]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -812,7 +814,15 @@ def main(argv: list[str] | None = None) -> int:
         help="sizes at which the project's own build is timed (capped at --build-cap)",
     )
     parser.add_argument("--report", type=Path, default=BENCH / "REPORT.md")
+    parser.add_argument(
+        "--from-results",
+        action="store_true",
+        help="only rewrite the report from out/results.json (e.g. after editing FINDINGS.md)",
+    )
     args = parser.parse_args(argv)
+    if args.from_results:
+        write_report(json.loads((OUT / "results.json").read_text(encoding="utf-8")), args.report)
+        return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 <pid> prints where the run is
