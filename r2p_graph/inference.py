@@ -349,28 +349,37 @@ def infer_oxigraph(
     Yields the derived triples that were not in the input, trivia included (see
     :func:`is_trivial`).
     """
+    checker = None
     if isinstance(triples, ox.Store):
         store = triples
     else:
         store = ox.Store()
-        to_ox = _ToOx()
+        checker = LiteralChecker()
+        to_ox = _ToOx(checker)
         store.extend(
             ox.Quad(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
             for s, p, o in triples
         )
-    _OxReasoner(store, list(rules)).run()
+    _OxReasoner(store, list(rules), checker).run()
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(_INFERRED)):
         yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
 
-def infer_into(store: ox.Store, graph: ox.NamedNode, *, rules: Iterable[str] = ()) -> int:
+def infer_into(
+    store: ox.Store,
+    graph: ox.NamedNode,
+    *,
+    rules: Iterable[str] = (),
+    checker: LiteralChecker | None = None,
+) -> int:
     """Reason over the default graph of ``store`` and put what a user can learn into ``graph``.
 
     The fast path for large data that never leaves Oxigraph: the default graph holds the
     ontology and the asserted data (and afterwards every derived triple too); ``graph``
-    gets the derived triples minus trivia. Returns how many it got.
+    gets the derived triples minus trivia. Returns how many it got. ``checker`` is the
+    :class:`LiteralChecker` that saw the literals while they were parsed, if any.
     """
-    _OxReasoner(store, list(rules)).run()
+    _OxReasoner(store, list(rules), checker).run()
     scratch = ox.NamedNode(_INFERRED)
     kept = [
         ox.Quad(q.subject, q.predicate, q.object, graph)
@@ -383,9 +392,12 @@ def infer_into(store: ox.Store, graph: ox.NamedNode, *, rules: Iterable[str] = (
 
 
 class _OxReasoner:
-    def __init__(self, store: ox.Store, rules: list[str]) -> None:
+    def __init__(
+        self, store: ox.Store, rules: list[str], checker: LiteralChecker | None = None
+    ) -> None:
         self.store = store
         self.rules = rules
+        self.checker = checker
         self._schema = [
             self._insert(body, source=None, name=name) for name, body in _SCHEMA_RULES.items()
         ]
@@ -514,6 +526,8 @@ class _OxReasoner:
         assert isinstance(nothing, ox.QuerySolutions)
         problems += [f"{_v(row['x'])} is defined of type 'Nothing'" for row in nothing]
         problems += _ill_typed_literals(self.store)
+        if self.checker is not None:
+            problems += [p for p in self.checker.problems if p not in problems]
         if problems:
             raise InconsistentData(problems)
 
@@ -523,33 +537,59 @@ def _v(term: object) -> str:
 
 
 def _ill_typed_literals(store: ox.Store) -> list[str]:
-    """``dt-not-type``: literals whose text is not in their (OWL 2 RL) datatype.
+    """``dt-not-type`` over a store: literals whose text is not in their datatype.
 
-    Uses owlrl's own lexical checks, so both reasoners agree on what is ill-typed.
+    Oxigraph's store keeps an unparsable literal as written, so this finds them; but it
+    stores any integer-shaped literal of a derived integer type as ``xsd:integer``
+    (``"-5"^^xsd:positiveInteger`` becomes ``"-5"^^xsd:integer``), so out-of-range values
+    must be caught before they reach a store: see :class:`LiteralChecker`.
     """
-    from owlrl.DatatypeHandling import AltXSDToPYTHON
-    from owlrl.XsdDatatypes import OWL_RL_Datatypes
-
-    checked = [str(d) for d in OWL_RL_Datatypes if d in AltXSDToPYTHON and d != XSD.string]
-    values = ", ".join(f"<{d}>" for d in checked)
+    checker = LiteralChecker()
+    values = ", ".join(f"<{d}>" for d in checker.datatypes)
     found = store.query(
         "SELECT DISTINCT ?o WHERE { ?s ?p ?o "
         f"FILTER(isLiteral(?o) && DATATYPE(?o) IN ({values})) }}"
     )
     assert isinstance(found, ox.QuerySolutions)
-    problems = []
     for row in found:
         literal = row["o"]
         assert isinstance(literal, ox.Literal)
-        converter = AltXSDToPYTHON[URIRef(literal.datatype.value)]
+        checker.check(literal.value, literal.datatype.value)
+    return checker.problems
+
+
+class LiteralChecker:
+    """``dt-not-type``, with owlrl's own lexical checks so both reasoners agree.
+
+    Call :meth:`check` on every typed literal *before* it goes into an Oxigraph store
+    (which turns ``"300"^^xsd:byte`` into a valid ``xsd:integer``); :attr:`problems`
+    lists the ill-typed ones.
+    """
+
+    def __init__(self) -> None:
+        from owlrl.DatatypeHandling import AltXSDToPYTHON
+        from owlrl.XsdDatatypes import OWL_RL_Datatypes
+
+        self._converters = {
+            str(d): AltXSDToPYTHON[d]
+            for d in OWL_RL_Datatypes
+            if d in AltXSDToPYTHON and d != XSD.string
+        }
+        self.datatypes = sorted(self._converters)
+        self.problems: list[str] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def check(self, lexical: str, datatype: str) -> None:
+        converter = self._converters.get(datatype)
+        if converter is None or (lexical, datatype) in self._seen:
+            return
+        self._seen.add((lexical, datatype))
         try:
-            converter(literal.value)
+            converter(lexical)
         except ValueError:
-            problems.append(
-                f"Lexical value of the literal '{literal.value}' does not match "
-                f"its datatype ({literal.datatype.value})"
+            self.problems.append(
+                f"Lexical value of the literal '{lexical}' does not match its datatype ({datatype})"
             )
-    return problems
 
 
 # -- term conversion, memoized (the same predicates and classes recur a million times) -----
@@ -561,14 +601,18 @@ def _chain(*graphs: Graph) -> Iterator[tuple[Node, Node, Node]]:
 
 
 class _ToOx:
-    def __init__(self) -> None:
+    def __init__(self, checker: LiteralChecker | None = None) -> None:
         self._cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        self._checker = checker
 
     def __call__(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         found = self._cache.get(term)
         if found is None:
             found = _to_ox(term)
-            if not isinstance(term, Literal):
+            if isinstance(term, Literal):
+                if self._checker is not None and term.datatype is not None:
+                    self._checker.check(str(term), str(term.datatype))
+            else:
                 self._cache[term] = found
         return found
 
