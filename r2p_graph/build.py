@@ -130,7 +130,8 @@ def input_fingerprint(settings: Settings) -> str:
         digest.update(str(path.name).encode())
         digest.update(path.read_bytes())
     digest.update(settings.base_iri.encode())
-    for package in ("r2p-graph", "rdflib", "pyshacl", "owlrl"):
+    digest.update(f"reasoner={settings.reasoner}".encode())
+    for package in ("r2p-graph", "rdflib", "pyshacl", "owlrl", "pyoxigraph"):
         try:
             digest.update(f"{package}={version(package)}".encode())
         except PackageNotFoundError:

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
 from .config import Settings
+from .inference import InferenceError
 from .sources import SourceError, discover, load_shapes, load_sources
 from .validation import FORMATTERS, validate_graph
 
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationFailed as exc:
         sys.stderr.write(FORMATTERS["text"](exc.outcome))
         print(f"error: {exc}; nothing was built", file=sys.stderr)
+        return EXIT_FAILED
+    except InferenceError as exc:
+        print(f"error: inference: {exc}; nothing was built", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

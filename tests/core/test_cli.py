@@ -149,3 +149,20 @@ def test_console_script_exit_codes(tmp_path: Path) -> None:
     assert proc.returncode == 2 and str(bad) in proc.stderr
     proc = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "r2p-graph" in proc.stdout
+
+
+def test_inconsistent_data_is_a_clear_error(
+    data_copy: Path, tmp_path: Path, isolated_cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A regional organization given a country code becomes a State by the property's
+    domain, which the ontology declares disjoint: the build stops with a message."""
+    (data_copy / "inconsistent.ttl").write_text(
+        "@prefix r2p: <https://w3id.org/r2p/def#> .\n"
+        "<https://w3id.org/r2p/id/org/gcr2p> r2p:countryCode \"GCR\" .\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r2p.nq"
+    code = main(["build", "--out", str(out), "--data-dir", str(data_copy)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "error:" in err
+    assert not out.exists()
