@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, g
+from flask import Blueprint, Response, current_app, g
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
@@ -257,6 +257,13 @@ def void() -> Response:
         for name, media_type in _DUMPS.items():
             graph.add((dataset, VOID.dataDump, URIRef(f"{base}/download/{name}")))
             graph.add((dataset, VOID.feature, _DUMP_FORMAT_IRIS[media_type]))
+    # Turtle and JSON-LD dumps are made by the downloads page (web/ui.py) when it is on.
+    for name, endpoint in (
+        ("dataset.ttl", "ui.download_turtle"),
+        ("dataset.jsonld", "ui.download_jsonld"),
+    ):
+        if endpoint in current_app.view_functions:
+            graph.add((dataset, VOID.dataDump, URIRef(f"{base}/download/{name}")))
     integer = XSD.integer
     graph.add((dataset, VOID.triples, Literal(stats.triples, datatype=integer)))
     graph.add((dataset, VOID.entities, Literal(stats.subjects, datatype=integer)))
