@@ -27,7 +27,7 @@ RECORD_FILES = sorted(
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
-        pytest.skip(f"research file not found: {path} (shared/ is expected beside the repo)")
+        pytest.fail(f"research file not found: {path} (shared/ is expected beside the repo)")
     with open(path, encoding="utf-8") as fh:
         data: dict[str, Any] = yaml.safe_load(fh)
     return data

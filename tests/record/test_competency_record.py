@@ -11,10 +11,9 @@ import re
 from collections import defaultdict
 from typing import Any
 
+import country_converter  # noqa: F401  (the reference extra is part of dev: fail, never skip)
 import pytest
 from rdflib import Graph
-
-pytest.importorskip("country_converter")
 
 from r2p_graph.reference import state_code
 

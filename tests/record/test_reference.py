@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import country_converter  # noqa: F401  (the reference extra is part of dev: fail, never skip)
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
-
-pytest.importorskip("country_converter")
 
 from r2p_graph import reference
 

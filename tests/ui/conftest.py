@@ -139,7 +139,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             "/usr/bin/chromium is missing: run scripts/test-prerequisites.sh "
             "(it installs Debian's chromium package)"
         )
-    sync_api = pytest.importorskip("playwright.sync_api")
+    import playwright.sync_api as sync_api
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     profile = tmp_path_factory.mktemp("chromium-profile")
     blocked: list[str] = []
