@@ -177,7 +177,10 @@ def test_a_dead_worker_is_replaced(library_snapshot: Path) -> None:
 def test_a_worker_dying_mid_query_is_a_503_then_recovers(library_snapshot: Path) -> None:
     pool = WorkerPool(EngineSpec("oxigraph", library_snapshot), 1)
     pool.start()
-    explosive = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    explosive = (
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . "
+        "?p ?q ?r . ?s ?t ?u }"
+    )
     try:
         (worker,) = list(pool._workers)
         threading.Timer(0.5, worker.proc.kill).start()
@@ -191,7 +194,11 @@ def test_a_worker_dying_mid_query_is_a_503_then_recovers(library_snapshot: Path)
 def test_a_busy_pool_times_out_waiting(library_snapshot: Path) -> None:
     pool = WorkerPool(EngineSpec("oxigraph", library_snapshot), 1)
     pool.start()
-    explosive = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    # Far beyond 2 s on any machine: a seven-way cross product of the fixture.
+    explosive = (
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . "
+        "?p ?q ?r . ?s ?t ?u }"
+    )
     outcome: list[BaseException] = []
 
     def hog() -> None:
