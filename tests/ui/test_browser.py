@@ -44,6 +44,23 @@ def result_rows(page: Any) -> int:
     return int(page.locator(RESULT_ROWS).count())
 
 
+def run_active_tab(page: Any, attempts: int = 3) -> None:
+    """Press the active tab's query button until its results show.
+
+    Under load YASGUI can still be wiring up a freshly opened tab when the button is
+    pressed, and the click is lost (seen once in a 2-worker run); pressing again is what a
+    person would do. A query that never shows rows still fails after the last attempt.
+    """
+    for attempt in range(attempts):
+        page.locator(".tabPanel.active button.yasqe_queryButton").click()
+        try:
+            page.wait_for_selector(f".tabPanel.active {RESULT_ROWS}", timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+
+
 def test_query_ui_runs_an_example_and_shows_rows(tab: Any, live_site: LiveSite) -> None:
     examples = competency_queries()
     tab.goto(f"{live_site.url}/query")
@@ -65,8 +82,7 @@ def test_query_ui_runs_an_example_and_shows_rows(tab: Any, live_site: LiveSite) 
         "title => document.getElementById('example-title').textContent === title", arg=other.title
     )
     assert other.answers in tab.inner_text("#example-answers")
-    tab.locator(".tabPanel.active button.yasqe_queryButton").click()
-    tab.wait_for_selector(f".tabPanel.active {RESULT_ROWS}")
+    run_active_tab(tab)
     text = tab.inner_text(".tabPanel.active .yasr")
     assert "58" in text and "partial" in text
     shot(tab, "query-ui-participation-2012")
