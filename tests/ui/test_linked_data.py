@@ -179,18 +179,18 @@ def test_head_answers_like_get(client: FlaskClient) -> None:
 
 
 def test_unknown_iri_is_404_in_html_for_browsers(client: FlaskClient) -> None:
-    response = get(client, f"{BASE}id/state/XXX", CHROME_ACCEPT)
+    response = get(client, f"{BASE}id/state/QQQ", CHROME_ACCEPT)
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert b"Not in this dataset" in response.data
-    assert b"https://w3id.org/r2p/id/state/XXX" in response.data
+    assert b"https://w3id.org/r2p/id/state/QQQ" in response.data
 
 
 def test_unknown_iri_is_404_in_text_for_machines(client: FlaskClient) -> None:
-    response = get(client, f"{BASE}id/state/XXX", "text/turtle")
+    response = get(client, f"{BASE}id/state/QQQ", "text/turtle")
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
-    assert b"says nothing about <https://w3id.org/r2p/id/state/XXX>" in response.data
+    assert b"says nothing about <https://w3id.org/r2p/id/state/QQQ>" in response.data
 
 
 @pytest.mark.parametrize("path", ["/id/state/%3E%20%7B", "/id/x%22y", "/id/a%5Cb", "/id/"])
