@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyshacl import validate
 from rdflib import RDF, RDFS, SH, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.paths import AlternativePath, InvPath, SequencePath
 from rdflib.term import Node
+
+from r2p_graph.validation import format_text, validate_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "ontology" / "shapes"
@@ -106,17 +107,9 @@ def load_ontology() -> Graph:
 
 
 def project_validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph, str]:
-    """Validate as the project does: asserted data, ontology as ont_graph, no inference."""
-    conforms, report, text = validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    assert isinstance(report, Graph)
-    return bool(conforms), report, str(text)
+    """Validate exactly as the project does (``r2p_graph.validation.validate_graph``)."""
+    outcome = validate_graph(data, shapes=shapes, ontology=ontology)
+    return outcome.conforms, outcome.report, format_text(outcome)
 
 
 @dataclass(frozen=True)
