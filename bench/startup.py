@@ -1,0 +1,174 @@
+"""Start-up and memory of ``r2p-graph serve``: time until the first answer, RSS of the tree.
+
+    .venv/bin/python bench/startup.py [--sizes real,100k,1m] [--mode default|file]
+                                      [--runs 3] [--fresh]
+
+For each size, the cached build in ``bench/out/<SIZE>/cache`` (``bench/run.py`` makes
+it) is served the way a user serves it:
+
+* ``--mode default``: ``r2p-graph serve`` with ``R2P_DATA_DIR=bench/out/<SIZE>/data``
+  and a cache folder (``bench/out/<SIZE>/startup-cache``) holding that build under the
+  name ``ensure_build`` looks for (a hard link), i.e. a start from a cached build;
+* ``--mode file``: ``r2p-graph serve bench/out/<SIZE>/cache/dataset-*.nq``.
+
+Each run starts the server, asks ``ASK { ?s ?p ?o }`` until it is answered (the time
+until the first answer), runs a few queries of the mix, then stops it; RSS of the whole
+process tree (server and query workers) is sampled every 50 ms: peak, and once loaded.
+``--fresh`` removes what a previous start left for reuse (on-disk stores, sidecars)
+before the first run, so that run measures the first start after a build; the others
+reuse it. Prints one line per run and the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+from run import (  # noqa: E402
+    JSON_RESULTS,
+    Client,
+    MemorySampler,
+    Server,
+    free_port,
+    spawn,
+    stop,
+    tree_rss_mb,
+    wait_ready,
+)
+
+QUERIES = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 100",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+]
+
+
+def build_file(size: str) -> Path:
+    found = sorted((BENCH / "out" / size / "cache").glob("dataset-*.nq"))
+    if not found:
+        raise SystemExit(f"no cached build in bench/out/{size}/cache (run bench/run.py once)")
+    return max(found, key=lambda p: p.stat().st_mtime)
+
+
+def default_cache(size: str, build: Path) -> tuple[dict[str, str], Path]:
+    """Environment and cache folder in which ``ensure_build`` finds ``build``."""
+    data = BENCH / "out" / size / "data"
+    cache = BENCH / "out" / size / "startup-cache"
+    env = dict(os.environ, R2P_DATA_DIR=str(data), R2P_CACHE_DIR=str(cache))
+    code = (
+        "from r2p_graph.build import cached_build_path\n"
+        "from r2p_graph.config import Settings\n"
+        "print(cached_build_path(Settings.from_env()))\n"
+    )
+    target = Path(
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True
+        ).stdout.decode().strip()
+    )
+    cache.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        for old in cache.glob("dataset-*.nq"):
+            old.unlink()
+        os.link(build, target)
+    return env, cache
+
+
+def forget_reusables(folder: Path) -> None:
+    """Remove on-disk stores and sidecars that a previous start left next to the builds."""
+    for entry in folder.iterdir():
+        if entry.name.endswith((".store", ".json")) or entry.name.startswith(".r2p-"):
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
+def one_run(cmd: list[str], env: dict[str, str], log: Path) -> dict[str, float]:
+    port = free_port()
+    env = dict(
+        env,
+        R2P_HOST="127.0.0.1",
+        R2P_PORT=str(port),
+        R2P_ACCESS_LOG="0",
+        R2P_QUERY_TIMEOUT="120",
+    )
+    sampler = MemorySampler(0.05)
+    started = time.perf_counter()
+    with log.open("ab") as err:
+        proc = spawn(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+    sampler.watch("r2p", proc.pid)
+    server = Server("r2p-graph", f"http://127.0.0.1:{port}/sparql", proc)
+    try:
+        first = wait_ready(server, started, started + 900)
+        client = Client(server.url, timeout=120)
+        for text in QUERIES:
+            status, _ = client.query(text, JSON_RESULTS)
+            assert status == 200, status
+        client.close()
+        time.sleep(0.2)
+        loaded = tree_rss_mb(proc.pid)
+    finally:
+        stop(proc)
+        sampler.close()
+    return {"first_answer_s": first, "rss_loaded_mb": loaded, "rss_peak_mb": sampler.peak["r2p"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="real,100k,1m")
+    parser.add_argument("--mode", choices=("default", "file"), default="default")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--engine", default="oxigraph")
+    args = parser.parse_args(argv)
+    r2p = str(ROOT / ".venv" / "bin" / "r2p-graph")
+    log = BENCH / "out" / "logs" / "startup.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    summary = {}
+    for size in args.sizes.split(","):
+        build = build_file(size)
+        if args.mode == "default":
+            env, folder = default_cache(size, build)
+            cmd = [r2p, "serve"]
+        else:
+            env, folder = dict(os.environ), build.parent
+            cmd = [r2p, "serve", str(build)]
+        env["R2P_ENGINE"] = args.engine
+        if args.fresh:
+            forget_reusables(folder)
+        runs = []
+        for i in range(args.runs):
+            result = one_run(cmd, env, log)
+            runs.append(result)
+            print(
+                f"{size:5} {args.mode:7} run {i + 1}: "
+                f"first answer {result['first_answer_s']:6.2f} s"
+                f"  RSS loaded {result['rss_loaded_mb']:7.0f} MB"
+                f"  peak {result['rss_peak_mb']:7.0f} MB",
+                flush=True,
+            )
+        later = runs[1:] if args.fresh and len(runs) > 1 else runs
+        summary[size] = {
+            "first_run": runs[0],
+            "median_first_answer_s": statistics.median(r["first_answer_s"] for r in later),
+            "median_rss_loaded_mb": statistics.median(r["rss_loaded_mb"] for r in later),
+            "max_rss_peak_mb": max(r["rss_peak_mb"] for r in runs),
+        }
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
