@@ -14,21 +14,38 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-from rdflib import Dataset, URIRef
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
-from .ids import INFERRED_GRAPH
-from .inference import discover_rules, materialize
-from .sources import LoadedSources, discover, load_shapes, load_sources
-from .validation import ValidationOutcome, validate_graph
+from .files import discover, discover_rules
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+
+    from .validation import ValidationOutcome
+
+# The cached path (a server start from an existing build) imports only the above: rdflib,
+# pyoxigraph, pySHACL and the pipeline's modules load when something is really built.
 
 #: Output formats of ``r2p-graph build``, by file extension.
 DATASET_FORMATS = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}
 
 _LAST_GOOD = "last-good"
+_TRIG_PREFIXES = {
+    "r2p": "https://w3id.org/r2p/def#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+}
 
 
 class ValidationFailed(Exception):
@@ -43,63 +60,99 @@ class ValidationFailed(Exception):
 class BuildResult:
     """A built dataset, with what it took to build it."""
 
-    sources: LoadedSources
+    #: Ontology, asserted and inferred named graphs as an ``ox.Dataset``: the ontology and
+    #: the data exactly as written, the inferred graph as the reasoner derived it.
+    quads: Any
     validation: ValidationOutcome
     timings: dict[str, float] = field(default_factory=dict)
+    base_iri: str = "https://w3id.org/r2p/"
 
-    @property
+    @cached_property
     def dataset(self) -> Dataset:
-        """Ontology, asserted and inferred named graphs."""
-        return self.sources.dataset
+        """The same dataset as an rdflib ``Dataset`` (converted on first use)."""
+        import pyoxigraph as ox
+        from rdflib import Dataset
+
+        text = ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS) or b""
+        return Dataset().parse(data=text, format="nquads")
+
+    def graph(self, role: str) -> Graph:
+        """One named graph (``ontology``, ``asserted`` or ``inferred``) as an rdflib graph."""
+        from rdflib import URIRef
+
+        from .ids import Minter
+
+        return self.dataset.graph(URIRef(Minter(self.base_iri).graph(role)))
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph."""
-        return {
-            str(g.identifier): len(g)
-            for g in self.dataset.graphs()
-            if len(g) and str(g.identifier) != "urn:x-rdflib:default"
-        }
+        counts: dict[str, int] = {}
+        for quad in self.quads:
+            name = getattr(quad.graph_name, "value", None)
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+        return counts
 
 
 def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> BuildResult:
-    """Load, validate and infer. Raises :class:`ValidationFailed` on SHACL violations and
-    :class:`~r2p_graph.sources.SourceError` on unreadable input."""
+    """Load, validate and infer. Raises :class:`ValidationFailed` on SHACL violations,
+    :class:`~r2p_graph.files.SourceError` on unreadable input and
+    :class:`~r2p_graph.inference.InferenceError` when the data contradicts the ontology."""
+    import pyoxigraph as ox
+
+    from .ids import INFERRED_GRAPH
+    from .inference import infer_into, materialize_quads
+    from .sources import load_shapes, read_sources
+    from .validation import validate_sources
+
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    sources = load_sources(settings, data_paths)
+    sources = read_sources(settings, data_paths)
+    store = sources.store()
     shapes = load_shapes(settings)
     timings["load"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    outcome = validate_graph(
-        sources.asserted, shapes=shapes, ontology=sources.ontology, origin=sources.origin
+    outcome = validate_sources(
+        sources, store, shapes=shapes, settings=settings, data_paths=data_paths
     )
     timings["validate"] = time.perf_counter() - started
     if not outcome.conforms:
         raise ValidationFailed(outcome)
 
     started = time.perf_counter()
-    materialize(
-        sources.dataset,
-        inferred_graph=URIRef(sources.minter.graph(INFERRED_GRAPH)),
-        asserted=sources.asserted,
-        ontology=sources.ontology,
-        rules_dir=settings.ontology_dir / "rules",
-        reasoner=settings.reasoner,
-    )
+    inferred = ox.NamedNode(sources.minter.graph(INFERRED_GRAPH))
+    rules = [r.read_text("utf-8") for r in discover_rules(settings.ontology_dir / "rules")]
+    if settings.reasoner == "oxigraph":
+        infer_into(store, inferred, rules=rules, checker=sources.checker)
+        for quad in store.quads_for_pattern(None, None, None, inferred):
+            sources.dataset.add(quad)
+    else:
+        materialize_quads(sources, inferred, settings=settings)
     timings["infer"] = time.perf_counter() - started
-    return BuildResult(sources=sources, validation=outcome, timings=timings)
+    return BuildResult(
+        quads=sources.dataset, validation=outcome, timings=timings, base_iri=settings.base_iri
+    )
 
 
-def write_dataset(dataset: Dataset, out: Path, fmt: str | None = None) -> Path:
-    """Serialize ``dataset`` to ``out`` atomically (temporary file, fsync, rename).
+def write_dataset(dataset: Any, out: Path, fmt: str | None = None) -> Path:
+    """Serialize ``dataset`` (an ``ox.Dataset`` or an rdflib ``Dataset``) to ``out``
+    atomically (temporary file, fsync, rename).
 
     ``fmt`` is ``trig`` or ``nquads``; by default it follows the file extension.
     """
     fmt = fmt or DATASET_FORMATS.get(out.suffix.lower())
     if fmt not in ("trig", "nquads"):
         raise ValueError(f"cannot tell the format of {out}: use .trig or .nq, or --format")
-    data = dataset.serialize(format=fmt, encoding="utf-8")
+    if hasattr(dataset, "serialize"):
+        data = dataset.serialize(format=fmt, encoding="utf-8")
+    else:
+        import pyoxigraph as ox
+
+        if fmt == "trig":
+            data = ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=_TRIG_PREFIXES) or b""
+        else:
+            data = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
     atomic_write_bytes(out, data)
     return out
 
@@ -154,7 +207,7 @@ def ensure_build(settings: Settings) -> Path:
     if target.is_file():
         return target
     result = build(settings)
-    write_dataset(result.dataset, target, "nquads")
+    write_dataset(result.quads, target, "nquads")
     atomic_write_bytes(settings.cache_dir / _LAST_GOOD, target.name.encode())
     return target
 

@@ -16,8 +16,8 @@ from . import __version__
 from .build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
 from .config import Settings
 from .inference import InferenceError
-from .sources import SourceError, discover, load_shapes, load_sources
-from .validation import FORMATTERS, validate_graph
+from .sources import SourceError, discover, load_shapes, read_sources
+from .validation import FORMATTERS, validate_sources
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -116,12 +116,13 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     paths: list[Path] = args.paths or [settings.data_dir]
     discover(paths)  # fail early, with the path, on a missing file
-    sources = load_sources(settings, paths)
-    outcome = validate_graph(
-        sources.asserted,
+    sources = read_sources(settings, paths)
+    outcome = validate_sources(
+        sources,
+        sources.store(),
         shapes=load_shapes(settings),
-        ontology=sources.ontology,
-        origin=sources.origin,
+        settings=settings,
+        data_paths=paths,
     )
     report = FORMATTERS[args.format](outcome)
     if args.output:

@@ -53,6 +53,12 @@ class Settings:
     engine: str = "oxigraph"
     #: Build reasoner: ``oxigraph`` (the OWL 2 RL rules we use, as SPARQL) or ``owlrl`` (slow).
     reasoner: str = "oxigraph"
+    #: Processes that validate a build in parallel, each a share of the focus nodes:
+    #: 0 picks one per core (at most 4) for data over ``parallel_validation_quads``.
+    validation_workers: int = 0
+    #: Size (ontology + data quads) from which validation is split across processes;
+    #: below it one process is faster than starting others.
+    parallel_validation_quads: int = 200_000
     #: Deadline for one query, in seconds; a client may ask for less, never more.
     query_timeout: float = 10.0
     #: Most rows a SELECT returns; the rest are cut and the response says so.

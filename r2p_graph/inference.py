@@ -43,8 +43,13 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .files import discover_rules
+
 if TYPE_CHECKING:
     from rdflib.query import Result
+
+    from .config import Settings
+    from .sources import WrittenSources
 
 #: Names accepted by ``Settings.reasoner`` / ``R2P_REASONER``.
 REASONERS = ("oxigraph", "owlrl")
@@ -109,11 +114,29 @@ def run_rules(rules_dir: Path, source: Graph, destination: Graph) -> int:
     return added
 
 
-def discover_rules(rules_dir: Path) -> list[Path]:
-    """The rule files, in a stable order."""
-    if not rules_dir.is_dir():
-        return []
-    return sorted(p for p in rules_dir.glob("*.rq") if p.is_file())
+def materialize_quads(
+    sources: WrittenSources, inferred: ox.NamedNode, *, settings: Settings
+) -> None:
+    """Run the ``owlrl`` reference reasoner over what :func:`~r2p_graph.sources.read_sources`
+    read and add its inferred graph to ``sources.dataset`` (the ``oxigraph`` reasoner works
+    on the build's store instead: :func:`infer_into`)."""
+    from .ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH
+
+    dataset = Dataset()
+    text = ox.serialize(sources.dataset, format=ox.RdfFormat.N_QUADS) or b""
+    dataset.parse(data=text, format="nquads")
+    graph = materialize(
+        dataset,
+        inferred_graph=URIRef(inferred.value),
+        asserted=dataset.graph(URIRef(sources.minter.graph(ASSERTED_GRAPH))),
+        ontology=dataset.graph(URIRef(sources.minter.graph(ONTOLOGY_GRAPH))),
+        rules_dir=settings.ontology_dir / "rules",
+        reasoner=settings.reasoner,
+    )
+    for triple in ox.parse(
+        graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+    ):
+        sources.dataset.add(ox.Quad(triple.subject, triple.predicate, triple.object, inferred))
 
 
 def materialize(
@@ -653,3 +676,8 @@ class _FromOx:
                 return Literal(term.value)  # RDF 1.1: the same literal as a plain one
             return Literal(term.value, datatype=URIRef(term.datatype.value))
         raise TypeError(f"unexpected term {term!r}")
+
+
+def to_rdflib(term: object) -> Node:
+    """One pyoxigraph term as the equal rdflib term."""
+    return _FromOx()(term)

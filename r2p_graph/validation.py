@@ -1,23 +1,37 @@
 """Step 2 of the pipeline: check the asserted data against the SHACL shapes.
 
-Validation runs on the asserted data only, with the ontology passed as ``ont_graph`` (so
-``sh:class`` follows ``rdfs:subClassOf``) and no inference: inference would add the
-super-properties and super-classes the ontology implies and hide what was really written.
+Validation runs on the asserted data with the ontology beside it (so ``sh:class`` follows
+``rdfs:subClassOf``) and no inference: inference would add the super-properties and
+super-classes the ontology implies and hide what was really written. pySHACL runs over a
+pyoxigraph store (:mod:`r2p_graph.shacl_engine`: fast, and split across processes for big
+data); the few subjects whose literals the store rewrites in a way a shape could notice are
+checked again exactly, so the findings are those of pySHACL on the data as written.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
+import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, SH, Graph, Literal
 from rdflib.plugins.sparql import processor as sparql_processor
 from rdflib.term import Node
+
+from .shacl_engine import merge_reports, recheck_rewritten, run_pyshacl
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .sources import WrittenSources
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -66,7 +80,80 @@ def validate_graph(
     ontology: Graph,
     origin: Mapping[Node, Path] | None = None,
 ) -> ValidationOutcome:
-    """Validate ``data`` against ``shapes``; ``origin`` maps subjects to the file they came from."""
+    """Validate an rdflib graph against ``shapes``, the way the build validates its data;
+    ``origin`` maps subjects to the file they came from."""
+    written = ox.Dataset()
+    for graph in (data, ontology):
+        text = graph.serialize(format="nt", encoding="utf-8")
+        for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES):
+            written.add(quad)
+    store = ox.Store()
+    store.extend(written)
+    report = recheck_rewritten(
+        run_pyshacl(store, shapes),
+        written,
+        shapes=shapes,
+        ontology=ontology,
+        exact_validate=exact_pyshacl,
+    )
+    found = origin or {}
+    return outcome_from_report(report, lambda node: found.get(node))
+
+
+def validate_sources(
+    sources: WrittenSources,
+    store: ox.Store,
+    *,
+    shapes: Graph,
+    settings: Settings,
+    data_paths: Sequence[Path] | None = None,
+) -> ValidationOutcome:
+    """Validate what :func:`r2p_graph.sources.read_sources` read, over ``store`` (its
+    default graph holds the ontology and the data). Big data is split across
+    ``settings.validation_workers`` processes, each reading the same files."""
+    workers = validation_workers(settings, len(store))
+    if workers > 1:
+        with ProcessPoolExecutor(workers - 1, mp_context=get_context("spawn")) as pool:
+            others = [
+                pool.submit(_validate_part, settings, data_paths, k, workers)
+                for k in range(1, workers)
+            ]
+            reports = [run_pyshacl(store, shapes, part=(0, workers))]
+            for future in others:
+                reports.append(Graph().parse(data=future.result(), format="nt"))
+        report = merge_reports(reports)
+    else:
+        report = run_pyshacl(store, shapes)
+    ontology = Graph().parse(settings.ontology_file, format="turtle")
+    report = recheck_rewritten(
+        report, sources.dataset, shapes=shapes, ontology=ontology, exact_validate=exact_pyshacl
+    )
+    return outcome_from_report(report, sources.origin)
+
+
+def validation_workers(settings: Settings, quads: int) -> int:
+    """How many processes validate ``quads`` quads."""
+    if settings.validation_workers > 0:
+        return settings.validation_workers
+    if quads < settings.parallel_validation_quads:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _validate_part(
+    settings: Settings, data_paths: Sequence[Path] | None, part: int, parts: int
+) -> bytes:
+    """One share of a parallel validation, in its own process: read, validate, report."""
+    from .sources import load_shapes, read_sources
+
+    store = read_sources(settings, data_paths).store()
+    report = run_pyshacl(store, load_shapes(settings), part=(part, parts))
+    return report.serialize(format="nt", encoding="utf-8")
+
+
+def exact_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
+    """pySHACL over an rdflib graph, literals exactly as written (slow on big data: used
+    for the few subjects :func:`r2p_graph.shacl_engine.recheck_rewritten` re-checks)."""
     with _parsed_queries_reused():
         _conforms, report, _text = pyshacl_validate(
             data,
@@ -78,16 +165,21 @@ def validate_graph(
             abort_on_first=False,
         )
     assert isinstance(report, Graph)
-    origin = origin or {}
+    return report
+
+
+def outcome_from_report(report: Graph, origin: Callable[[Node], Path | None]) -> ValidationOutcome:
+    """The findings of a SHACL report graph, each with the file its focus node came from."""
     findings: list[Finding] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         severity = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         component = report.value(result, SH.sourceConstraintComponent)
         shape = report.value(result, SH.sourceShape)
+        file = origin(focus) if focus is not None else None
         findings.append(
             Finding(
                 severity=_severity_name(severity),
@@ -97,7 +189,7 @@ def validate_graph(
                 component=_short(component),
                 value=_n3(value),
                 shape=_n3(shape) if shape is not None and not _is_bnode(shape) else None,
-                file=str(origin[focus]) if focus is not None and focus in origin else None,
+                file=str(file) if file is not None else None,
             )
         )
     findings.sort(key=lambda f: (f.severity != "Violation", f.file or "", f.focus_node, f.message))

@@ -117,7 +117,7 @@ def test_who_said_what_has_quotes_and_dates(graph: LocalGraph) -> None:
 def test_subjects_exist_only_through_inference(graph: LocalGraph, built) -> None:  # type: ignore[no-untyped-def]
     assert rows(graph, "subjects-inferred"), "dcterms:subject should be inferred"
     asserted_only = LocalGraph(ox.Store())
-    for s, p, o in built.sources.asserted:
+    for s, p, o in built.graph("asserted"):
         asserted_only._store.add(ox.Quad(*(_ox(t) for t in (s, p, o))))
     assert rows(asserted_only, "subjects-inferred") == []
 
@@ -125,7 +125,7 @@ def test_subjects_exist_only_through_inference(graph: LocalGraph, built) -> None
 def test_every_quotation_is_short(built) -> None:  # type: ignore[no-untyped-def]
     from r2p_graph.namespace import R2P
 
-    for quote in built.sources.asserted.objects(None, R2P.quotedText):
+    for quote in built.graph("asserted").objects(None, R2P.quotedText):
         assert len(str(quote).split()) <= 15, quote
 
 

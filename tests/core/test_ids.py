@@ -82,9 +82,9 @@ def test_data_iris_follow_the_rules(built) -> None:  # type: ignore[no-untyped-d
     from r2p_graph.namespace import R2P
 
     m = Minter()
-    for state, code in built.sources.asserted.subject_objects(R2P.countryCode):
+    for state, code in built.graph("asserted").subject_objects(R2P.countryCode):
         assert state == URIRef(m.state(str(code)))
-    for doc, symbol in built.sources.asserted.subject_objects(R2P.documentSymbol):
+    for doc, symbol in built.graph("asserted").subject_objects(R2P.documentSymbol):
         # a joint report is minted from its General Assembly symbol
         if str(symbol).startswith("S/") and not str(symbol).startswith("S/RES"):
             continue

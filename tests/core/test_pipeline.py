@@ -185,3 +185,115 @@ def test_write_dataset_formats(built, tmp_path: Path) -> None:  # type: ignore[n
     with pytest.raises(ValueError):
         write_dataset(built.dataset, tmp_path / "d.txt")
     assert isinstance(Graph().parse(trig, format="trig"), Graph)
+
+
+def test_write_dataset_from_the_build_keeps_literals_as_written(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The build writes from pyoxigraph; the data's own datatypes survive (an Oxigraph
+    store would turn xsd:nonNegativeInteger into xsd:integer)."""
+    from rdflib import XSD, Literal
+
+    for name in ("d.trig", "d.nq"):
+        out = write_dataset(built.quads, tmp_path / name)
+        ds = Dataset()
+        ds.parse(out, format="trig" if name.endswith("trig") else "nquads")
+        asserted = ds.graph(ASSERTED)
+        assert len(asserted) == built.counts()[str(ASSERTED)]
+        counts = set(asserted.objects(None, R2P.reportedCount))
+        assert Literal("58", datatype=XSD.nonNegativeInteger) in counts
+
+
+def test_build_equals_the_rdflib_reference_pipeline(built, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """pyoxigraph loading + validation over a store + the in-store reasoner give exactly the
+    dataset that rdflib loading + the reasoner over rdflib graphs give."""
+    import pyoxigraph as ox
+
+    from r2p_graph.inference import materialize
+
+    sources = load_sources(settings)
+    materialize(
+        sources.dataset,
+        inferred_graph=INFERRED,
+        asserted=sources.asserted,
+        ontology=sources.ontology,
+        rules_dir=settings.ontology_dir / "rules",
+    )
+    reference = {
+        str(q)
+        for q in ox.parse(
+            sources.dataset.serialize(format="nquads", encoding="utf-8"),
+            format=ox.RdfFormat.N_QUADS,
+        )
+    }
+    ours = {str(q) for q in built.quads}
+    assert len(ours) > 9000
+    assert ours == reference
+
+
+def _break_in_two_files(data_copy: Path) -> None:
+    meeting = data_copy / "meetings" / "2012.ttl"
+    meeting.write_text(
+        meeting.read_text(encoding="utf-8")
+        .replace('    schema:startDate "2012-09-05"^^xsd:date ;\n', "")
+        .replace("r2p:reportedCount 58 ;", "r2p:reportedCount 5 ;"),
+        encoding="utf-8",
+    )
+    states = data_copy / "reference" / "states.ttl"
+    text = states.read_text(encoding="utf-8")
+    assert 'r2p:countryCode "FRA"' in text
+    states.write_text(
+        text.replace('r2p:countryCode "FRA"', 'r2p:countryCode "FRX"'), encoding="utf-8"
+    )
+
+
+def test_parallel_validation_finds_what_one_process_finds(
+    settings: Settings, data_copy: Path
+) -> None:
+    """Split across processes (each a share of the focus nodes), validation reports the
+    same findings, with the same files, as one process."""
+    from r2p_graph.sources import read_sources
+    from r2p_graph.validation import validate_sources
+
+    _break_in_two_files(data_copy)
+    outcomes = []
+    for workers in (1, 2, 3):
+        local = settings.replace(data_dir=data_copy, validation_workers=workers)
+        sources = read_sources(local)
+        outcomes.append(
+            validate_sources(sources, sources.store(), shapes=load_shapes(local), settings=local)
+        )
+    single = outcomes[0]
+    assert not single.conforms
+    files = {f.file for f in single.violations}
+    assert str(data_copy / "meetings" / "2012.ttl") in files
+    assert any(f.value == "FRX" for f in single.violations)
+    for split in outcomes[1:]:
+        assert split.findings == single.findings
+        heads = list(
+            split.report.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#ValidationReport"))
+        )
+        assert len(heads) == 1  # one merged report, as the Turtle/JUnit formats expect
+
+
+def test_cached_build_path_imports_no_rdf_library(settings: Settings) -> None:
+    """A server start from a cached build only hashes the inputs: it must not pay for
+    importing rdflib, pySHACL or pyoxigraph."""
+    import subprocess
+    import sys
+
+    ensure_build(settings)
+    code = "\n".join(
+        [
+            "import sys",
+            "from pathlib import Path",
+            "from r2p_graph.config import Settings",
+            "from r2p_graph.build import ensure_build",
+            f"path = ensure_build(Settings().replace(cache_dir=Path({str(settings.cache_dir)!r})))",
+            "assert path.is_file(), path",
+            "heavy = ('rdflib', 'pyshacl', 'pyoxigraph', 'owlrl')",
+            "print(sorted(m for m in heavy if m in sys.modules))",
+        ]
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
