@@ -9,14 +9,15 @@ it) is served the way a user serves it:
 * ``--mode default``: ``r2p-graph serve`` with ``R2P_DATA_DIR=bench/out/<SIZE>/data``
   and a cache folder (``bench/out/<SIZE>/startup-cache``) holding that build under the
   name ``ensure_build`` looks for (a hard link), i.e. a start from a cached build;
-* ``--mode file``: ``r2p-graph serve bench/out/<SIZE>/cache/dataset-*.nq``.
+* ``--mode file``: ``r2p-graph serve bench/out/<SIZE>/cache/dataset-*.nq`` (with the
+  same cache folder, where the served folder of the file goes).
 
 Each run starts the server, asks ``ASK { ?s ?p ?o }`` until it is answered (the time
 until the first answer), runs a few queries of the mix, then stops it; RSS of the whole
 process tree (server and query workers) is sampled every 50 ms: peak, and once loaded.
-``--fresh`` removes what a previous start left for reuse (on-disk stores, sidecars)
-before the first run, so that run measures the first start after a build; the others
-reuse it. Prints one line per run and the medians.
+``--fresh`` removes what a previous start left for reuse (the served folders: on-disk
+stores and their sidecars) before the first run, so that run measures the first start
+after a build; the others reuse it. Prints one line per run and the medians.
 """
 
 from __future__ import annotations
@@ -85,14 +86,9 @@ def default_cache(size: str, build: Path) -> tuple[dict[str, str], Path]:
     return env, cache
 
 
-def forget_reusables(folder: Path) -> None:
-    """Remove on-disk stores and sidecars that a previous start left next to the builds."""
-    for entry in folder.iterdir():
-        if entry.name.endswith((".store", ".json")) or entry.name.startswith(".r2p-"):
-            if entry.is_dir():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
+def forget_reusables(cache: Path) -> None:
+    """Remove the served folders (on-disk stores, sidecars) a previous start left."""
+    shutil.rmtree(cache / "served", ignore_errors=True)
 
 
 def one_run(cmd: list[str], env: dict[str, str], log: Path) -> dict[str, float]:
@@ -139,15 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     summary = {}
     for size in args.sizes.split(","):
         build = build_file(size)
-        if args.mode == "default":
-            env, folder = default_cache(size, build)
-            cmd = [r2p, "serve"]
-        else:
-            env, folder = dict(os.environ), build.parent
-            cmd = [r2p, "serve", str(build)]
+        env, cache = default_cache(size, build)
+        cmd = [r2p, "serve"] if args.mode == "default" else [r2p, "serve", str(build)]
         env["R2P_ENGINE"] = args.engine
         if args.fresh:
-            forget_reusables(folder)
+            forget_reusables(cache)
         runs = []
         for i in range(args.runs):
             result = one_run(cmd, env, log)

@@ -1,9 +1,10 @@
 """Pick and open a store from the configuration: :func:`open_store`.
 
 :class:`LocalStore` is the one :class:`~r2p_graph.store.Store` implementation: a dataset
-snapshot (an N-Quads file) evaluated by the configured engine in worker processes. It
-loads in the background when asked to, so a server can answer ``/health`` at once and
-``/ready`` once the data is in.
+snapshot (an N-Quads file, made once into a served folder with an on-disk Oxigraph store,
+see :mod:`r2p_graph.store.ondisk`) evaluated by the configured engine in worker
+processes. It loads in the background when asked to, so a server can answer ``/health``
+at once and ``/ready`` once the data is in.
 """
 
 from __future__ import annotations
@@ -27,13 +28,7 @@ from r2p_graph.store import (
     StoreUnavailable,
     formats,
 )
-from r2p_graph.store.loading import (
-    DatasetSnapshot,
-    GraphSource,
-    build_snapshot,
-    snapshot_from_nquads,
-    sources_from,
-)
+from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource, sources_from
 from r2p_graph.store.workers import ENGINES, EngineSpec, InlineExecutor, WorkerPool
 
 log = logging.getLogger("r2p_graph.store")
@@ -63,16 +58,31 @@ class LocalStore:
         self._workdir = Path(tempfile.mkdtemp(prefix="r2p-store-"))
         self._snapshot: DatasetSnapshot | None = None
         self._executor: WorkerPool | InlineExecutor | None = None
+        #: Worker processes started before the dataset is known (see :meth:`start`).
+        self._pool: WorkerPool | None = None
         self._loaded = threading.Event()
         self._lock = threading.Lock()
         self._closed = False
         self.load_error: str | None = None
+        #: The exception that stopped the load, for callers that report it themselves.
+        self.load_exception: Exception | None = None
         self.load_seconds: float | None = None
 
     # -- life cycle
 
     def start(self, *, wait: bool = True) -> LocalStore:
-        """Load the dataset and start the workers, now or in a background thread."""
+        """Load the dataset and start the workers, now or in a background thread.
+
+        The worker processes start first: their interpreter and engine import while this
+        process finds the dataset (a cached build: mostly imports too)."""
+        if self.settings.query_workers > 0:
+            self._pool = WorkerPool(
+                None,
+                self.settings.query_workers,
+                engine=self.settings.engine,
+                isolate=self.settings.worker_isolation,
+            )
+            self._pool.launch_early()
         if wait:
             self._open()
         else:
@@ -82,6 +92,8 @@ class LocalStore:
     def _open_logged(self) -> None:
         try:
             self._open()
+        except (DatasetLoadError, StoreUnavailable) as exc:
+            log.error("the dataset could not be loaded: %s", exc)  # the data's fault
         except Exception:
             log.exception("the dataset could not be loaded")
 
@@ -89,20 +101,24 @@ class LocalStore:
         started = time.monotonic()
         try:
             snapshot = self._loader(self._workdir)
-            spec = EngineSpec(
-                engine=self.settings.engine,
-                snapshot=snapshot.path,
+            spec = EngineSpec.for_snapshot(
+                self.settings.engine,
+                snapshot,
                 union_default_graph=self.settings.union_default_graph,
                 isolate=self.settings.worker_isolation,
             )
             executor: WorkerPool | InlineExecutor
-            if self.settings.query_workers > 0:
-                executor = WorkerPool(spec, self.settings.query_workers)
+            if self._pool is not None:
+                executor = self._pool
+                executor.start(spec)
             else:
                 executor = InlineExecutor(spec)
-            executor.start()
+                executor.start()
         except Exception as exc:
+            if self._pool is not None:
+                self._pool.close()
             self.load_error = f"{type(exc).__name__}: {exc}"
+            self.load_exception = exc
             self._loaded.set()
             raise
         with self._lock:
@@ -134,6 +150,8 @@ class LocalStore:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.close()
+        if self._pool is not None:
+            self._pool.close()
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     # -- Store protocol
@@ -150,6 +168,11 @@ class LocalStore:
                 + (" (it failed to load; see the server log)." if self.load_error else ".")
             )
         return executor.run(request, deadline)
+
+    @property
+    def snapshot(self) -> DatasetSnapshot | None:
+        """The dataset being served (None until loaded)."""
+        return self._snapshot
 
     def graph_names(self) -> list[str]:
         return list(self._snapshot.graphs) if self._snapshot else []
@@ -195,10 +218,18 @@ class LocalStore:
             if not target.exists():
                 import pyoxigraph as ox
 
-                partial = target.with_suffix(".trig.part")
-                quads = ox.parse(path=str(snapshot.path), format=ox.RdfFormat.N_QUADS)
-                ox.serialize(quads, str(partial), format=ox.RdfFormat.TRIG, prefixes=_DUMP_PREFIXES)
-                os.replace(partial, target)
+                # Served folders are shared between servers: a private partial file.
+                fd, partial = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".part", dir=target.parent
+                )
+                os.close(fd)
+                try:
+                    quads = ox.parse(path=str(snapshot.path), format=ox.RdfFormat.N_QUADS)
+                    ox.serialize(quads, partial, format=ox.RdfFormat.TRIG, prefixes=_DUMP_PREFIXES)
+                    os.replace(partial, target)
+                except BaseException:
+                    Path(partial).unlink(missing_ok=True)
+                    raise
         return target
 
 
@@ -211,8 +242,9 @@ def _chunks(path: Path) -> Iterator[bytes]:
 def _default_loader(settings: Settings) -> Loader:
     def load(out_dir: Path) -> DatasetSnapshot:
         from r2p_graph.build import ensure_build  # the build pipeline lives elsewhere
+        from r2p_graph.store.ondisk import for_build
 
-        return snapshot_from_nquads(ensure_build(settings), out_dir)
+        return for_build(ensure_build(settings))
 
     return load
 
@@ -248,7 +280,9 @@ def open_store(
         description = ", ".join(str(s.path) for s in sources)
 
         def loader(out_dir: Path) -> DatasetSnapshot:
-            return build_snapshot(sources, out_dir)
+            from r2p_graph.store.ondisk import for_files
+
+            return for_files(sources, settings.cache_dir)
 
         store = LocalStore(settings, loader, description=description)
     else:

@@ -1,14 +1,14 @@
-"""Turn RDF files into one N-Quads snapshot that every query worker loads.
+"""Turn RDF files into one N-Quads snapshot of the dataset to serve.
 
-Files are parsed once, in the serving process, with pyoxigraph (whatever the engine):
-Turtle, N-Triples, N-Quads, TriG, N3, JSON-LD and RDF/XML, chosen by file extension,
-optionally gzip-compressed (``.ttl.gz``). Named graphs in TriG / N-Quads are kept.
-Triples from triple-only formats go into the default graph, or into the graph named in
-the source (``FILE=GRAPH_IRI``). Blank nodes are renamed per file, so two files that
-both say ``_:b0`` do not share a node.
+Files are parsed with pyoxigraph (whatever the engine): Turtle, N-Triples, N-Quads, TriG,
+N3, JSON-LD and RDF/XML, chosen by file extension, optionally gzip-compressed
+(``.ttl.gz``). Named graphs in TriG / N-Quads are kept. Triples from triple-only formats
+go into the default graph, or into the graph named in the source (``FILE=GRAPH_IRI``).
+Blank nodes are renamed per file, so two files that both say ``_:b0`` do not share a node.
 
 The snapshot is a plain N-Quads file (the set of quads, duplicates removed) with
-per-graph counts; it doubles as the ``/download/dataset.nq`` dump.
+per-graph counts; it doubles as the ``/download/dataset.nq`` dump. What the query workers
+open is made from it once by :mod:`r2p_graph.store.ondisk`.
 """
 
 from __future__ import annotations
@@ -62,13 +62,22 @@ class GraphSource:
 
 @dataclass(frozen=True)
 class DatasetSnapshot:
-    """An N-Quads file holding the whole dataset, with its counts."""
+    """An N-Quads file holding the whole dataset, with its counts, and when it has been
+    made into a served folder (:mod:`r2p_graph.store.ondisk`) the on-disk store."""
 
     path: Path
     #: Named graph IRI -> number of triples in it.
     graphs: dict[str, int] = field(default_factory=dict)
     #: Triples in the default graph (those loaded without a graph name).
     default_graph_triples: int = 0
+    #: An Oxigraph store of the snapshot, opened read-only by every query worker; None:
+    #: each worker loads the N-Quads into memory.
+    store: Path | None = None
+    #: The data literals that Oxigraph stores in another form (N-Quads), with ``store``.
+    originals: Path | None = None
+    #: True when no triple is stored in two graphs, so that the union of the graphs is a
+    #: set without being materialized.
+    union_is_set: bool = False
 
     @property
     def triples(self) -> int:
@@ -172,20 +181,6 @@ def build_snapshot(
             if isinstance(exc, DatasetLoadError):
                 raise
             raise DatasetLoadError(f"{source.path}: {exc}") from exc
-    return _snapshot(dataset, out_dir)
-
-
-def snapshot_from_nquads(path: Path, out_dir: Path) -> DatasetSnapshot:
-    """Re-write a ready N-Quads dataset (e.g. the project's build) into ``out_dir`` and
-    count it. The copy keeps serving stable even if the build is replaced meanwhile."""
-    if not path.is_file():
-        raise DatasetLoadError(f"{path}: no such file")
-    dataset = ox.Dataset()
-    try:
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            dataset.add(quad)
-    except SyntaxError as exc:
-        raise DatasetLoadError(f"{path}: {exc}") from exc
     return _snapshot(dataset, out_dir)
 
 

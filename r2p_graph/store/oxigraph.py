@@ -1,25 +1,36 @@
-"""The Oxigraph engine: evaluates one query at a time over an in-memory pyoxigraph store.
+"""The Oxigraph engine: evaluates one query at a time over a pyoxigraph store.
 
 An engine object lives inside a query worker process (see :mod:`r2p_graph.store.workers`);
-it never sees HTTP. Dataset semantics:
+it never sees HTTP. Two ways to hold the data:
+
+* shared (the usual case): the on-disk store of the served folder
+  (:mod:`r2p_graph.store.ondisk`), opened read-only, so every worker reads the same files
+  through the OS page cache; used when no triple is stored in two graphs;
+* private: the snapshot loaded into this worker's memory, for datasets that repeat a
+  triple across graphs (or a bare snapshot without a served folder).
+
+Dataset semantics:
 
 * no dataset in the request or the query: the default graph is the merge of every graph
-  when ``union_default_graph`` (materialized once at load, so the merge is a set, as
-  SPARQL wants: Oxigraph's own union mode would repeat a triple stored in two graphs),
-  otherwise the stored default graph; every named graph is visible to ``GRAPH``;
+  when ``union_default_graph``, otherwise the stored default graph; every named graph is
+  visible to ``GRAPH``. SPARQL wants the merge to be a set. Oxigraph's own union mode
+  (``use_default_graph_as_union``) would repeat a triple stored in two graphs, so it is
+  used only when no triple is (checked once, when the served folder was made); otherwise
+  the merge is materialized once at load into the private store's default graph;
 * ``FROM`` / ``FROM NAMED`` in the query: only those graphs, from the loaded dataset
   (Oxigraph never dereferences them);
 * ``default-graph-uri`` / ``named-graph-uri`` in the request: they replace the query's
   own dataset, as the SPARQL 1.1 Protocol says. Several default graphs are merged into
-  a set (Oxigraph would join them as a bag, repeating a triple held by two of them);
-  the merge is built once in the worker's private store and cached.
+  a set: Oxigraph joins them as a bag, which is the same when no triple is in two graphs;
+  otherwise the merge is built once in the worker's private store and cached.
 
 Literals: Oxigraph stores numbers, booleans and date-times by value, so it answers with
 their canonical lexical form and turns every integer subtype into ``xsd:integer``
 (``"58"^^xsd:nonNegativeInteger`` comes back as ``58``; upstream issue oxigraph#526).
 SELECT answers show these canonical terms. CONSTRUCT and DESCRIBE answers get the
-original terms back for every triple that is in the data (a table built at load time);
-the rdflib engine and the dumps keep every term exactly.
+original terms back for every triple that is in the data (a table built at load time,
+from the served folder's ``originals.nq``); the rdflib engine and the dumps keep every
+term exactly.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,17 +114,38 @@ def term(value: Any) -> res.Term | None:
 
 
 class OxigraphEngine:
-    """Query evaluation over a snapshot loaded into memory."""
+    """Query evaluation over a snapshot: its shared on-disk store, or a private copy."""
 
     name = "oxigraph"
 
-    def __init__(self, snapshot: Path, *, union_default_graph: bool = True) -> None:
-        self._store = ox.Store()
-        self._store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        if union_default_graph:
-            # Our own text, never a client's: materialize the merge of all graphs.
-            self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        self._originals = _original_literals(snapshot)
+    def __init__(
+        self,
+        snapshot: Path,
+        *,
+        union_default_graph: bool = True,
+        store: Path | None = None,
+        originals: Path | None = None,
+        union_is_set: bool = False,
+    ) -> None:
+        self._union = union_default_graph
+        #: True when the store is the shared read-only one (see the module docstring).
+        self.shared = store is not None and union_is_set
+        if self.shared:
+            assert store is not None
+            self._store = ox.Store.read_only(str(store))
+        else:
+            self._store = ox.Store()
+            self._store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+            if union_default_graph:
+                # Our own text, never a client's: materialize the merge of all graphs.
+                self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        if originals is not None:
+            candidates: Iterable[ox.Quad] = ox.parse(
+                path=str(originals), format=ox.RdfFormat.N_QUADS
+            )
+        else:
+            candidates = ox.parse(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        self._originals = _original_literals(candidates)
         self._graphs = list(self._store.named_graphs())
         self._merges: OrderedDict[tuple[str, ...], ox.NamedNode] = OrderedDict()
         self._merge_serial = 0
@@ -121,7 +154,7 @@ class OxigraphEngine:
         """The default graph for ``default-graph-uri`` values: one graph as it is, the
         RDF merge (a set) of several."""
         nodes = [ox.NamedNode(iri) for iri in dict.fromkeys(iris)]  # validates each IRI
-        if len(nodes) < 2:
+        if len(nodes) < 2 or self.shared:  # shared: no triple is in two graphs
             return nodes
         key = tuple(sorted(node.value for node in nodes))
         merged = self._merges.get(key)
@@ -158,10 +191,12 @@ class OxigraphEngine:
             if request.default_graphs or request.named_graphs:
                 kwargs["default_graph"] = self._default_graph(request.default_graphs)
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-            elif self._merges and not info.has_dataset_clause:
-                # Cached merges stay invisible. (With FROM / FROM NAMED the query names
-                # its graphs itself, and passing named_graphs would override them.)
-                kwargs["named_graphs"] = self._graphs
+            elif info.has_dataset_clause:
+                pass  # FROM / FROM NAMED: the query names its graphs itself
+            elif self.shared:
+                kwargs["use_default_graph_as_union"] = self._union
+            elif self._merges:
+                kwargs["named_graphs"] = self._graphs  # cached merges stay invisible
             answer = self._store.query(request.text, **kwargs)
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None
@@ -205,13 +240,15 @@ class OxigraphEngine:
             raise QueryFailed(_shorten(str(exc))) from None
 
 
-def _original_literals(snapshot: Path) -> dict[tuple[Any, Any, Any], ox.Literal | None]:
+def _original_literals(
+    quads: Iterable[ox.Quad],
+) -> dict[tuple[Any, Any, Any], ox.Literal | None]:
     """(subject, predicate, literal as Oxigraph stores it) -> literal as written, for the
-    data literals that Oxigraph rewrites. Ambiguous keys (two originals folded into one
-    stored term) map to None and stay canonical."""
+    data literals among ``quads`` that Oxigraph rewrites. Ambiguous keys (two originals
+    folded into one stored term) map to None and stay canonical."""
     candidates = [
         quad
-        for quad in ox.parse(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        for quad in quads
         if isinstance(quad.object, ox.Literal)
         and quad.object.datatype.value.startswith(_XSD)
         and quad.object.datatype.value != _XSD + "string"
@@ -229,14 +266,14 @@ def _original_literals(snapshot: Path) -> dict[tuple[Any, Any, Any], ox.Literal 
             stored[int(quad.subject.value.rsplit(":", 1)[1])] = quad.object
     table: dict[tuple[Any, Any, Any], ox.Literal | None] = {}
     for i, quad in enumerate(candidates):
-        canonical = stored.get(i)
-        if canonical is None or canonical == quad.object:
+        canonical, original = stored.get(i), quad.object
+        if canonical is None or canonical == original or not isinstance(original, ox.Literal):
             continue
         key = (quad.subject, quad.predicate, canonical)
-        if key in table and table[key] != quad.object:
+        if key in table and table[key] != original:
             table[key] = None
         else:
-            table[key] = quad.object
+            table[key] = original
     return table
 
 

@@ -22,7 +22,9 @@ checked, not enforced.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
+import importlib
 import json
 import os
 import queue
@@ -36,7 +38,7 @@ import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from r2p_graph.store import (
     QueryFailed,
@@ -49,7 +51,14 @@ from r2p_graph.store import (
     StoreUnavailable,
 )
 
+if TYPE_CHECKING:
+    from r2p_graph.store.loading import DatasetSnapshot
+
 ENGINES = ("oxigraph", "rdflib")
+_ENGINE_MODULES = {
+    "oxigraph": "r2p_graph.store.oxigraph",
+    "rdflib": "r2p_graph.store.rdflib_engine",
+}
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
@@ -88,9 +97,34 @@ class EngineSpec:
     """Everything a worker needs to build its engine (sent to it as JSON)."""
 
     engine: str
+    #: The dataset as N-Quads (the rdflib engine, and Oxigraph's private mode, load it).
     snapshot: Path
     union_default_graph: bool = True
     isolate: bool = True
+    #: The served folder's on-disk Oxigraph store and restore table (see
+    #: :mod:`r2p_graph.store.ondisk`); None: load ``snapshot`` into memory.
+    store: Path | None = None
+    originals: Path | None = None
+    #: True when no triple is in two graphs (the shared store can then be used as is).
+    union_is_set: bool = False
+
+    @classmethod
+    def for_snapshot(
+        cls, engine: str, snapshot: DatasetSnapshot, *, union_default_graph: bool, isolate: bool
+    ) -> EngineSpec:
+        return cls(
+            engine=engine,
+            snapshot=snapshot.path,
+            union_default_graph=union_default_graph,
+            isolate=isolate,
+            store=snapshot.store,
+            originals=snapshot.originals,
+            union_is_set=snapshot.union_is_set,
+        )
+
+    def readable(self) -> list[Path]:
+        """Folders the worker reads after it has loaded (the audit hook allows them)."""
+        return sorted({p.parent for p in (self.snapshot, self.store, self.originals) if p})
 
     def to_json(self) -> str:
         return json.dumps(
@@ -99,6 +133,9 @@ class EngineSpec:
                 "snapshot": str(self.snapshot),
                 "union_default_graph": self.union_default_graph,
                 "isolate": self.isolate,
+                "store": str(self.store) if self.store else None,
+                "originals": str(self.originals) if self.originals else None,
+                "union_is_set": self.union_is_set,
             }
         )
 
@@ -110,6 +147,9 @@ class EngineSpec:
             snapshot=Path(data["snapshot"]),
             union_default_graph=bool(data["union_default_graph"]),
             isolate=bool(data["isolate"]),
+            store=Path(data["store"]) if data.get("store") else None,
+            originals=Path(data["originals"]) if data.get("originals") else None,
+            union_is_set=bool(data.get("union_is_set")),
         )
 
 
@@ -118,7 +158,13 @@ def make_engine(spec: EngineSpec) -> Engine:
     if spec.engine == "oxigraph":
         from r2p_graph.store.oxigraph import OxigraphEngine
 
-        return OxigraphEngine(spec.snapshot, union_default_graph=spec.union_default_graph)
+        return OxigraphEngine(
+            spec.snapshot,
+            union_default_graph=spec.union_default_graph,
+            store=spec.store,
+            originals=spec.originals,
+            union_is_set=spec.union_is_set,
+        )
     if spec.engine == "rdflib":
         from r2p_graph.store.rdflib_engine import RdflibEngine
 
@@ -199,15 +245,38 @@ def _reply(engine: Engine, request: Any) -> tuple[Any, ...]:
         return ("failed", "the query could not be evaluated (an internal error was logged)")
 
 
-def serve_worker(conn: Connection, spec: EngineSpec) -> int:
-    """The worker's life: isolate, load, say ready, answer requests until EOF."""
-    isolation = isolate_network() if spec.isolate else "off"
+def _preload(engine: str) -> None:
+    """Import the engine's modules (and pyoxigraph or rdflib) ahead of the dataset."""
+    module = _ENGINE_MODULES.get(engine)
+    if module is not None:
+        importlib.import_module(module)
+
+
+def serve_worker(
+    conn: Connection, spec: EngineSpec | None = None, *, engine: str = "", isolate: bool = True
+) -> int:
+    """The worker's life: isolate, load, say ready, answer requests until EOF.
+
+    Without ``spec`` the worker was started before the dataset was known: it imports its
+    engine (``engine``), then waits for the spec on ``conn``.
+    """
+    isolation = isolate_network() if isolate else "off"
+    if spec is None:
+        with contextlib.suppress(Exception):  # make_engine reports it, with context
+            _preload(engine)
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return 0
+        if not isinstance(message, str):
+            return 0
+        spec = EngineSpec.from_json(message)
     try:
-        engine = make_engine(spec)
+        evaluator = make_engine(spec)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return 1
-    install_audit_hook([spec.snapshot.parent])
+    install_audit_hook(spec.readable())
     conn.send(("ready", isolation))
     while True:
         try:
@@ -216,18 +285,26 @@ def serve_worker(conn: Connection, spec: EngineSpec) -> int:
             return 0
         if request is None:
             return 0
-        conn.send(_reply(engine, request))
+        conn.send(_reply(evaluator, request))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of a worker process (started by :class:`WorkerPool`)."""
     parser = argparse.ArgumentParser(prog="r2p-graph query worker")
     parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--spec", required=True)
+    parser.add_argument("--engine", default="")
+    parser.add_argument("--isolate", type=int, default=1)
+    parser.add_argument("--spec", help="the EngineSpec as JSON (else read from --fd)")
     args = parser.parse_args(argv)
     conn = Connection(args.fd)
+    spec = EngineSpec.from_json(args.spec) if args.spec else None
     try:
-        return serve_worker(conn, EngineSpec.from_json(args.spec))
+        return serve_worker(
+            conn,
+            spec,
+            engine=spec.engine if spec else args.engine,
+            isolate=spec.isolate if spec else bool(args.isolate),
+        )
     except KeyboardInterrupt:
         return 0
     finally:
@@ -261,7 +338,7 @@ def timeout_message(timeout: float) -> str:
 class _Worker:
     """One worker subprocess and the parent's end of its socket pair."""
 
-    def __init__(self, spec: EngineSpec) -> None:
+    def __init__(self, engine: str, isolate: bool) -> None:
         parent_sock, child_sock = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
@@ -276,8 +353,10 @@ class _Worker:
                     code,
                     "--fd",
                     str(child_sock.fileno()),
-                    "--spec",
-                    spec.to_json(),
+                    "--engine",
+                    engine,
+                    "--isolate",
+                    "1" if isolate else "0",
                 ],
                 pass_fds=(child_sock.fileno(),),
                 stdin=subprocess.DEVNULL,
@@ -315,12 +394,28 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of query workers; each query borrows one until it answers."""
+    """A fixed number of query workers; each query borrows one until it answers.
 
-    def __init__(self, spec: EngineSpec, size: int, *, start_timeout: float = 600.0) -> None:
+    ``spec`` may be given later, to :meth:`start`: :meth:`launch_early` then starts the
+    processes at once, so that Python and the engine import while the caller is still
+    finding the dataset, and :meth:`start` only has to tell them where it is.
+    """
+
+    def __init__(
+        self,
+        spec: EngineSpec | None,
+        size: int,
+        *,
+        start_timeout: float = 600.0,
+        engine: str = "oxigraph",
+        isolate: bool = True,
+    ) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.spec = spec
+        self.engine = spec.engine if spec is not None else engine
+        self.isolate = spec.isolate if spec is not None else isolate
+        self._early: list[_Worker] = []
         self.size = size
         self.start_timeout = start_timeout
         self.isolation = "unknown"
@@ -335,10 +430,24 @@ class WorkerPool:
     # -- life cycle
 
     def _launch(self) -> _Worker:
-        worker = _Worker(self.spec)
+        worker = _Worker(self.engine, self.isolate)
         with self._lock:
             self._workers.add(worker)
+        if self.spec is not None:
+            self._send_spec(worker)
         return worker
+
+    def _send_spec(self, worker: _Worker) -> None:
+        assert self.spec is not None
+        try:
+            worker.conn.send(self.spec.to_json())
+        except OSError:
+            pass  # the worker died: _await_ready reports it
+
+    def launch_early(self) -> None:
+        """Start the worker processes now; they wait for the spec given to :meth:`start`."""
+        if self.spec is None and not self._early:
+            self._early = [self._launch() for _ in range(self.size)]
 
     def _await_ready(self, worker: _Worker) -> bool:
         try:
@@ -362,9 +471,17 @@ class WorkerPool:
         with self._lock:
             self._workers.discard(worker)
 
-    def start(self) -> None:
-        """Start every worker and wait until they have loaded the dataset."""
-        launched = [self._launch() for _ in range(self.size)]
+    def start(self, spec: EngineSpec | None = None) -> None:
+        """Start every worker (or use the early ones) and wait until they have loaded the
+        dataset described by ``spec`` (or the pool's own)."""
+        if spec is not None:
+            self.spec = spec
+        if self.spec is None:
+            raise ValueError("the worker pool has no EngineSpec")
+        launched, self._early = self._early, []
+        for worker in launched:
+            self._send_spec(worker)
+        launched += [self._launch() for _ in range(self.size - len(launched))]
         ready = [w for w in launched if self._await_ready(w)]
         if not ready:
             raise StoreUnavailable(f"no query worker could start: {self.last_error}")

@@ -16,9 +16,8 @@ from types import FrameType
 
 from r2p_graph.config import Settings
 from r2p_graph.store import StoreUnavailable
-from r2p_graph.store.factory import open_store
+from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.store.loading import DatasetLoadError, GraphSource
-from r2p_graph.web.app import create_app
 
 log = logging.getLogger("r2p_graph.serve")
 
@@ -41,19 +40,29 @@ def run_serve(
     Returns a process exit status: 0 after a clean stop (Ctrl-C / SIGTERM), 2 when the
     data cannot be loaded.
     """
-    from waitress import create_server
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        store = open_store(settings, list(files), wait=True)
+        # Loads in the background: the web app imports meanwhile, the workers start.
+        store = open_store(settings, list(files), wait=False)
     except (DatasetLoadError, StoreUnavailable, ValueError) as exc:
         print(f"r2p-graph serve: {exc}", file=sys.stderr)
         return 2
-    except ImportError as exc:  # the default dataset needs the build pipeline
-        print(f"r2p-graph serve: cannot build the default dataset ({exc})", file=sys.stderr)
-        return 2
     try:
+        from waitress import create_server
+
+        from r2p_graph.web.app import create_app
+
         app = create_app(settings, store=store)
+        if isinstance(store, LocalStore) and not store.wait_ready():
+            failure = store.load_exception
+            if isinstance(failure, ImportError):  # the default dataset needs the pipeline
+                message = f"cannot build the default dataset ({failure})"
+            elif isinstance(failure, (DatasetLoadError, StoreUnavailable, ValueError)):
+                message = str(failure)
+            else:
+                message = store.load_error or "the dataset could not be loaded"
+            print(f"r2p-graph serve: {message}", file=sys.stderr)
+            return 2
         server = create_server(
             app,
             host=settings.host,

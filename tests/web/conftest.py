@@ -7,8 +7,11 @@ on a free loopback port in a background thread.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import http.server
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +33,11 @@ KASEI = "http://kasei.us/2009/09/sparql/data/"
 
 LIBRARY = [DATA / "library.trig", DATA / "notes.ttl"]
 
+#: Served folders (on-disk stores) of the test servers: made once per test process, in a
+#: folder of its own, never in the project's cache.
+TEST_CACHE = Path(tempfile.mkdtemp(prefix="r2p-test-cache-"))
+atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
+
 
 def w3c_dir(name: str) -> Path:
     """A folder of the W3C SPARQL 1.1 test data (fails loudly when it is missing)."""
@@ -41,7 +49,12 @@ def w3c_dir(name: str) -> Path:
 
 def quiet_settings(**overrides: Any) -> Settings:
     """Settings for a test server: quiet, loopback, two query workers."""
-    values: dict[str, Any] = {"access_log": False, "host": "127.0.0.1", "port": 0}
+    values: dict[str, Any] = {
+        "access_log": False,
+        "host": "127.0.0.1",
+        "port": 0,
+        "cache_dir": TEST_CACHE,
+    }
     values.update(overrides)
     return Settings(**values)
 

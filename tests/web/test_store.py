@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from r2p_graph.config import Settings
@@ -26,13 +27,15 @@ from r2p_graph.store import (
 from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.store.loading import (
     DatasetLoadError,
+    DatasetSnapshot,
     GraphSource,
     build_snapshot,
     parse_source,
-    snapshot_from_nquads,
 )
+from r2p_graph.store.ondisk import for_build, for_files, original_literals
+from r2p_graph.store.oxigraph import OxigraphEngine, _original_literals
 from r2p_graph.store.workers import EngineSpec, WorkerPool, isolate_network
-from tests.web.conftest import DATA, LIBRARY, ROOT, Canary
+from tests.web.conftest import DATA, LIBRARY, ROOT, Canary, quiet_settings
 
 pytestmark = pytest.mark.xdist_group("store")
 
@@ -98,7 +101,7 @@ def test_snapshot_of_every_syntax(tmp_path: Path) -> None:
 def test_duplicates_are_removed(tmp_path: Path) -> None:
     snapshot = build_snapshot([DATA / "notes.ttl", DATA / "notes.ttl"], tmp_path / "a")
     assert snapshot.default_graph_triples == 2
-    again = snapshot_from_nquads(snapshot.path, tmp_path / "b")
+    again = for_build(snapshot.path)
     assert again.default_graph_triples == 2
     assert set(again.path.read_text().splitlines()) == set(snapshot.path.read_text().splitlines())
 
@@ -112,7 +115,7 @@ def test_duplicates_are_removed(tmp_path: Path) -> None:
 )
 def test_bad_sources_fail_before_loading(source: str, message: str) -> None:
     with pytest.raises(DatasetLoadError, match=message):
-        open_store(Settings(access_log=False), [source])
+        open_store(quiet_settings(), [source])
 
 
 def test_a_syntax_error_names_the_file(tmp_path: Path) -> None:
@@ -132,11 +135,11 @@ def library_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_unknown_engine() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
-        open_store(Settings(engine="virtuoso"), LIBRARY)
+        open_store(quiet_settings(engine="virtuoso"), LIBRARY)
 
 
 def test_in_process_mode(library_snapshot: Path) -> None:
-    store = open_store(Settings(query_workers=0, access_log=False), LIBRARY)
+    store = open_store(quiet_settings(query_workers=0), LIBRARY)
     try:
         assert rows(store, "SELECT (COUNT(*) AS ?n) { ?s a <http://example.org/Book> }") == [
             {"n": "3"}
@@ -151,7 +154,7 @@ def test_in_process_mode(library_snapshot: Path) -> None:
 
 
 def test_an_invalid_graph_iri_is_a_query_error() -> None:
-    store = open_store(Settings(query_workers=1, access_log=False), LIBRARY)
+    store = open_store(quiet_settings(query_workers=1), LIBRARY)
     try:
         with pytest.raises(QueryFailed):
             store.query(QueryRequest("ASK {}", default_graphs=("not an iri",)))
@@ -229,7 +232,7 @@ def test_a_worker_that_cannot_load_is_reported(tmp_path: Path) -> None:
 
 
 def test_dump_types(library_snapshot: Path) -> None:
-    store = open_store(Settings(query_workers=1, access_log=False), LIBRARY)
+    store = open_store(quiet_settings(query_workers=1), LIBRARY)
     try:
         assert b"".join(store.dump("application/n-quads")).count(b"\n") == 23
         assert b"<http://example.org/graph/books> {" in b"".join(store.dump("application/trig"))
@@ -252,7 +255,7 @@ def test_the_default_store_is_the_project_build(
         return library_snapshot
 
     monkeypatch.setattr(r2p_graph.build, "ensure_build", fake_ensure_build)
-    settings = Settings(query_workers=1, access_log=False)
+    settings = quiet_settings(query_workers=1)
     store = open_store(settings)
     try:
         assert calls == [settings]
@@ -332,14 +335,224 @@ def test_the_audit_hook_refuses_files_sockets_and_processes(tmp_path: Path) -> N
 
 
 def test_the_store_reports_its_isolation() -> None:
-    store = open_store(Settings(query_workers=1, access_log=False), LIBRARY)
+    store = open_store(quiet_settings(query_workers=1), LIBRARY)
     try:
         assert store.isolation != "unknown"
     finally:
         store.close()
-    off = open_store(Settings(query_workers=1, access_log=False, worker_isolation=False), LIBRARY)
+    off = open_store(quiet_settings(query_workers=1, worker_isolation=False), LIBRARY)
     try:
         assert off.isolation == "off"
         assert rows(off, "SELECT * { ?s ?p ?o } LIMIT 1")
     finally:
         off.close()
+
+
+# --------------------------------------------------------------------------- served folders
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Two named graphs and a default graph that share no triple.
+UNIQUE_TRIG = f"""@prefix ex: <{EX}> .
+<{EX}graph/books> {{ ex:book1 a ex:Book ; ex:pages 96 . ex:book2 a ex:Book . }}
+<{EX}graph/people> {{ ex:herbert a ex:Person ; ex:wrote ex:book2 . }}
+ex:note1 ex:about ex:book1 .
+"""
+
+
+def folder_state(folder: Path) -> dict[str, tuple[int, int]]:
+    """Inode and modification time of everything in a served folder."""
+    return {
+        str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+    }
+
+
+def served_snapshot(store: Store) -> DatasetSnapshot:
+    assert isinstance(store, LocalStore) and store.snapshot is not None
+    return store.snapshot
+
+
+def test_the_served_folder_is_made_once_and_reused(tmp_path: Path) -> None:
+    settings = quiet_settings(query_workers=1, cache_dir=tmp_path)
+    first = open_store(settings, LIBRARY)
+    try:
+        snapshot = served_snapshot(first)
+        assert snapshot.store is not None and snapshot.store.is_dir()
+        folder = snapshot.path.parent
+        assert folder.parent == tmp_path / "served"
+        before = folder_state(folder)
+    finally:
+        first.close()
+    again = open_store(settings, LIBRARY)
+    try:
+        assert served_snapshot(again) == snapshot
+        assert folder_state(folder) == before  # nothing made, nothing written
+        assert rows(again, "SELECT (COUNT(*) AS ?n) { ?s a <http://example.org/Book> }") == [
+            {"n": "3"}
+        ]
+    finally:
+        again.close()
+    assert folder_state(folder) == before  # serving never writes to it
+    assert [p.name for p in (tmp_path / "served").iterdir()] == [folder.name]
+
+
+def test_changed_files_get_a_new_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data.trig"
+    data.write_text(UNIQUE_TRIG)
+    settings = quiet_settings(query_workers=0, cache_dir=tmp_path / "cache")
+    store = open_store(settings, [data])
+    before = served_snapshot(store)
+    store.close()
+    data.write_text(UNIQUE_TRIG + f"<{EX}note2> <{EX}about> <{EX}book2> .\n")
+    store = open_store(settings, [data])
+    try:
+        after = served_snapshot(store)
+        assert after.path.parent != before.path.parent
+        assert (before.default_graph_triples, after.default_graph_triples) == (1, 2)
+    finally:
+        store.close()
+
+
+def test_a_replaced_build_is_served_again(tmp_path: Path) -> None:
+    build = tmp_path / "dataset-abc.nq"
+    build.write_text(f"<{EX}s> <{EX}p> <{EX}o> .\n")
+    assert for_build(build).default_graph_triples == 1
+    build.unlink()  # a build is never rewritten in place; if it were, it is noticed
+    build.write_text(f"<{EX}s> <{EX}p> <{EX}o> .\n<{EX}s> <{EX}p> <{EX}o2> <{EX}g> .\n")
+    again = for_build(build)
+    assert (again.default_graph_triples, again.graphs) == (1, {f"{EX}g": 1})
+    assert again.path.read_bytes() == build.read_bytes()
+
+
+def test_counts_come_from_the_folder(tmp_path: Path) -> None:
+    store = open_store(quiet_settings(query_workers=0, cache_dir=tmp_path), LIBRARY)
+    try:
+        stats = store.stats()
+        assert stats.graphs == {EX + "graph/books": 13, EX + "graph/people": 8}
+        assert stats.default_graph_triples == 2
+        assert stats.triples == 23
+        meta = json.loads((served_snapshot(store).path.parent / "meta.json").read_text())
+        assert meta["graphs"] == stats.graphs
+    finally:
+        store.close()
+
+
+def test_a_build_is_linked_and_a_single_nquads_file_copied(tmp_path: Path) -> None:
+    build = tmp_path / "dataset-0123.nq"
+    build.write_bytes((DATA / "extra.nq").read_bytes())
+    linked = for_build(build)
+    assert linked.path.samefile(build)
+    assert linked.store is not None and linked.store.parent == linked.path.parent
+    copied = for_files([GraphSource(DATA / "extra.nq")], tmp_path / "cache")
+    assert not copied.path.samefile(DATA / "extra.nq")  # the user's file may be edited
+    assert copied.path.read_bytes() == (DATA / "extra.nq").read_bytes()
+    assert (copied.graphs, copied.default_graph_triples) == (
+        linked.graphs,
+        linked.default_graph_triples,
+    )
+
+
+def test_two_servers_making_the_same_folder_agree(tmp_path: Path) -> None:
+    sources = [GraphSource(p) for p in LIBRARY]
+    made: list[DatasetSnapshot] = []
+    threads = [
+        threading.Thread(target=lambda: made.append(for_files(sources, tmp_path)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 2 and made[0] == made[1]
+    assert [p.name for p in (tmp_path / "served").iterdir()] == [made[0].path.parent.name]
+
+
+def test_the_union_without_repeated_triples_is_oxigraphs_own(tmp_path: Path) -> None:
+    """No triple in two graphs: workers share the read-only store and let Oxigraph form
+    the union; every dataset form still means what SPARQL says."""
+    data = tmp_path / "unique.trig"
+    data.write_text(UNIQUE_TRIG)
+    store = open_store(quiet_settings(query_workers=0, cache_dir=tmp_path), [data])
+    try:
+        assert served_snapshot(store).union_is_set
+        engine = store._executor._engine  # type: ignore[attr-defined]
+        assert isinstance(engine, OxigraphEngine) and engine.shared
+        with pytest.raises(RuntimeError):  # opened read-only
+            engine._store.update(f"INSERT DATA {{ <{EX}x> <{EX}y> <{EX}z> }}")
+        count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+        assert rows(store, count) == [{"n": "6"}]  # 3 + 2 + 1: the union
+        assert rows(store, f"SELECT ?s {{ ?s a <{EX}Book> }} ORDER BY ?s") == [
+            {"s": EX + "book1"},
+            {"s": EX + "book2"},
+        ]
+        graphs = rows(store, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        assert graphs == [{"g": EX + "graph/books"}, {"g": EX + "graph/people"}]
+        both = (EX + "graph/books", EX + "graph/people")
+        assert rows(store, count, default_graphs=both) == [{"n": "5"}]
+        assert rows(store, count, named_graphs=both) == [{"n": "0"}]
+        people = "SELECT (COUNT(*) AS ?n) FROM <http://example.org/graph/people> { ?s ?p ?o }"
+        assert rows(store, people) == [{"n": "2"}]
+    finally:
+        store.close()
+    own = open_store(
+        quiet_settings(query_workers=0, cache_dir=tmp_path, union_default_graph=False), [data]
+    )
+    try:
+        assert rows(own, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == [{"n": "1"}]
+    finally:
+        own.close()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        f"<{EX}graph/people> {{ <{EX}book2> a <{EX}Book> . }}",  # in two named graphs
+        f"<{EX}book2> a <{EX}Book> .",  # in the default graph and a named one
+    ],
+)
+def test_repeated_triples_keep_the_union_a_set(tmp_path: Path, extra: str) -> None:
+    data = tmp_path / "repeats.trig"
+    data.write_text(UNIQUE_TRIG + extra + "\n")
+    store = open_store(quiet_settings(query_workers=0, cache_dir=tmp_path), [data])
+    try:
+        assert not served_snapshot(store).union_is_set
+        engine = store._executor._engine  # type: ignore[attr-defined]
+        assert isinstance(engine, OxigraphEngine) and not engine.shared
+        assert rows(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == [{"n": "6"}]
+        assert rows(store, f"SELECT (COUNT(*) AS ?n) {{ ?s a <{EX}Book> }}") == [{"n": "2"}]
+    finally:
+        store.close()
+
+
+def test_workers_may_read_the_served_folder_only(tmp_path: Path) -> None:
+    snapshot = for_files([GraphSource(p) for p in LIBRARY], tmp_path)
+    spec = EngineSpec.for_snapshot("oxigraph", snapshot, union_default_graph=True, isolate=False)
+    assert spec.readable() == [snapshot.path.parent]
+
+
+def test_the_literal_scan_finds_what_a_full_parse_finds(tmp_path: Path) -> None:
+    """The restore table is built from the lines the byte scan picks out; it must equal the
+    one built from every quad of the file, whatever the lines look like."""
+    lines = [
+        f'<{EX}s> <{EX}p> "58"^^<{XSD}nonNegativeInteger> .',
+        f'<{EX}s> <{EX}p> "007"^^<{XSD}integer> <{EX}g> .',
+        f'_:b1 <{EX}p> "1.0E6"^^<{XSD}double> _:g .',
+        f'<{EX}s>\t<{EX}q>\t"+5"^^<{XSD}int>\t.',
+        f'<{EX}s> <{EX}r> "quoted \\"^^<{XSD}integer> inside" .',
+        f'<{EX}s> <{EX}r> "\\u0030\\u0031"^^<{XSD}integer> .',
+        f'<{EX}s> <{EX}t> <<( <{EX}a> <{EX}b> "02"^^<{XSD}integer> )>> .',
+        f'<{EX}s> <{EX}u> "2012-09-05"^^<{XSD}date> .',
+        f'<{EX}s> <{EX}u> "1"^^<{XSD}boolean> .',
+        f'<{EX}s> <{EX}u> "text"^^<{XSD}string> .',
+        f'<{EX}s> <{EX}v> "-5"^^<{XSD}positiveInteger> . # a comment',
+        f'<{EX}s> <{EX}w> "1"^^<{XSD}integer> .',
+        f'<{EX}s> <{EX}w> "01"^^<{XSD}integer> .',
+        f'<{EX}s> <{EX}w> "001"^^<{XSD}integer> .',
+    ]
+    nq = tmp_path / "tricky.nq"
+    nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    full = _original_literals(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    scanned = _original_literals(original_literals(nq))
+    assert scanned == full
+    assert len(full) >= 5  # the test exercises the table
+    assert {"58", "007", "1.0E6", "+5", "-5"} <= {v.value for v in full.values() if v}

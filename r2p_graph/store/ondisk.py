@@ -1,0 +1,456 @@
+"""The served form of a dataset snapshot: one folder, made once, shared by every worker.
+
+::
+
+    <root>/<key>/
+        dataset.nq     the snapshot: N-Quads, every term as written (the /download dump,
+                       and what the rdflib engine loads)
+        store/         an Oxigraph (RocksDB) store of it; query workers open it read-only,
+                       so they share the OS page cache instead of each holding a copy
+        originals.nq   the data literals Oxigraph stores in another form ("58"^^xsd:nonNegative
+                       Integer as 58): the worker's restore table for CONSTRUCT/DESCRIBE
+        meta.json      triples per graph, whether the union of the graphs is a set, versions
+
+A folder is made in a child process (bulk loading a million triples peaks at ~1.3 GB,
+which the serving process should not keep), into a temporary folder that is renamed into
+place: a folder that exists is complete, and two servers starting together race
+harmlessly (one rename wins, the other folder is dropped). Later starts only read
+``meta.json``.
+
+Keys: for the project's dataset the build file's name (``dataset-<input fingerprint>``),
+in ``served/`` beside the build; for ``r2p-graph serve FILE...`` ``files-<digest>``, a
+SHA-256 of the files' paths, graphs and bytes, in ``<cache_dir>/served/``. A folder made
+by another pyoxigraph version, or for a build file that has since changed, is made again.
+
+The union of the graphs is a *set* when no triple is stored in two graphs (checked once,
+here, with one ASK). Workers then answer queries without a dataset with Oxigraph's own
+``use_default_graph_as_union``; otherwise (files that repeat triples across graphs) each
+worker materializes the merge in memory, as SPARQL's set semantics require.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from r2p_graph.store import formats
+from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource
+
+#: Bump when the folder's contents or their meaning change: older folders are then remade.
+LAYOUT = 1
+SNAPSHOT = "dataset.nq"
+STORE = "store"
+ORIGINALS = "originals.nq"
+META = "meta.json"
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
+#: Temporary and replaced folders older than this are removed when a new folder is made.
+_STALE_SECONDS = 24 * 3600
+
+_XSD_LITERAL = b'"^^<http://www.w3.org/2001/XMLSchema#'
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CHUNK = 1 << 24
+#: True when one triple is stored in two graphs (the stored default graph counts as one).
+_REPEATS_ACROSS_GRAPHS = """ASK {
+  { SELECT ?s ?p ?o (COUNT(*) AS ?copies)
+    WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }
+    GROUP BY ?s ?p ?o }
+  FILTER(?copies > 1)
+}"""
+_COUNT_NAMED = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+_COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+# --------------------------------------------------------------------------- serving side
+
+
+def served_root_for_build(build: Path) -> Path:
+    """Where the served folders of builds in ``build``'s folder live."""
+    return build.parent / "served"
+
+
+def for_build(build: Path) -> DatasetSnapshot:
+    """The served folder of a ready N-Quads build (deduplicated, e.g. ``ensure_build``'s),
+    made on first use: the build is hard-linked (copied across file systems), not parsed."""
+    if not build.is_file():
+        raise DatasetLoadError(f"{build}: no such file")
+    stat = build.stat()
+    source = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    recipe = {"kind": "build", "build": str(build.resolve()), "source": source}
+    return _ensure(served_root_for_build(build), build.stem, recipe, source)
+
+
+def for_files(sources: Sequence[GraphSource], cache_dir: Path) -> DatasetSnapshot:
+    """The served folder of RDF files (see :mod:`r2p_graph.store.loading`), keyed by their
+    content: the same files serve again without being parsed again."""
+    key = "files-" + sources_digest(sources)
+    recipe = {
+        "kind": "files",
+        "sources": [[str(s.path.resolve()), s.graph] for s in sources],
+    }
+    return _ensure(cache_dir / "served", key, recipe, None)
+
+
+def sources_digest(sources: Sequence[GraphSource]) -> str:
+    """SHA-256 over each file's path (relative IRIs resolve against it), graph and bytes."""
+    digest = hashlib.sha256(f"r2p-served-layout={LAYOUT}\n".encode())
+    for source in sources:
+        digest.update(f"{source.path.resolve()}\n{source.graph or ''}\n".encode())
+        try:
+            with source.path.open("rb") as stream:
+                digest.update(hashlib.file_digest(stream, "sha256").digest())
+        except OSError as exc:
+            raise DatasetLoadError(f"{source.path}: {exc.strerror or exc}") from exc
+    return digest.hexdigest()[:32]
+
+
+def _pyoxigraph_version() -> str:
+    from importlib.metadata import version
+
+    return version("pyoxigraph")
+
+
+def read_served(folder: Path, source: dict[str, int] | None = None) -> DatasetSnapshot | None:
+    """The snapshot a complete served folder describes, or None when there is none to
+    reuse (missing, another layout or pyoxigraph version, or made from another source)."""
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
+        return None
+    if meta.get("pyoxigraph") != _pyoxigraph_version():
+        return None
+    if source is not None and meta.get("source") != source:
+        return None
+    return DatasetSnapshot(
+        path=folder / SNAPSHOT,
+        graphs={str(k): int(v) for k, v in meta["graphs"].items()},
+        default_graph_triples=int(meta["default_graph_triples"]),
+        store=folder / STORE,
+        originals=folder / ORIGINALS,
+        union_is_set=bool(meta["union_is_set"]),
+    )
+
+
+def _ensure(
+    root: Path, key: str, recipe: dict[str, Any], source: dict[str, int] | None
+) -> DatasetSnapshot:
+    folder = root / key
+    snapshot = read_served(folder, source)
+    if snapshot is not None:
+        return snapshot
+    root.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "r2p_graph.store.ondisk", str(root), key, json.dumps(recipe)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        env=env,
+        check=False,
+    )
+    outcome: dict[str, Any] = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines()[::-1]:
+        if line.startswith("{"):
+            outcome = json.loads(line)
+            break
+    if done.returncode != 0 or "error" in outcome:
+        message = outcome.get("error") or f"the store maker exited with status {done.returncode}"
+        raise DatasetLoadError(str(message))
+    snapshot = read_served(folder, source)
+    if snapshot is None:
+        raise DatasetLoadError(f"{folder}: the served dataset could not be made")
+    return snapshot
+
+
+# --------------------------------------------------------------------------- maker side
+
+
+def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
+    """Make ``root/key`` from ``recipe`` (see :func:`for_build`, :func:`for_files`);
+    returns timings. Runs in a child process (``python -m r2p_graph.store.ondisk``)."""
+    import pyoxigraph as ox
+
+    _remove_stale(root)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".tmp", dir=root))
+    try:
+        snapshot = work / SNAPSHOT
+        label, fmt = _write_snapshot(recipe, snapshot)
+        timings["snapshot"] = time.perf_counter() - started
+
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            # pyoxigraph releases the GIL while it loads and queries: the literal scan
+            # reads the file during the bulk load, the counts and the check run together.
+            scan = pool.submit(original_literals, snapshot)
+            started = time.perf_counter()
+            store = ox.Store(str(work / STORE))
+            try:
+                store.bulk_load(path=str(snapshot), format=fmt)
+            except SyntaxError as exc:
+                raise DatasetLoadError(f"{label}: {exc}") from exc
+            timings["bulk_load"] = time.perf_counter() - started
+            started = time.perf_counter()
+            non_empty = len(list(store.named_graphs())) + bool(store.query("ASK { ?s ?p ?o }"))
+            repeats = pool.submit(_repeats_across_graphs, store) if non_empty > 1 else None
+            named = pool.submit(_named_counts, store)
+            default = _count(store.query(_COUNT_DEFAULT))
+            graphs = named.result()
+            union_is_set = repeats is None or not repeats.result()
+            timings["counts"] = time.perf_counter() - started
+            started = time.perf_counter()
+            originals = scan.result()
+            timings["literal_scan_wait"] = time.perf_counter() - started
+            del named, repeats
+        ox.serialize(originals, str(work / ORIGINALS), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        gc.collect()  # closes the read-write store before anyone opens it read-only
+        meta = {
+            "layout": LAYOUT,
+            "pyoxigraph": _pyoxigraph_version(),
+            "source": recipe.get("source"),
+            "graphs": dict(sorted(graphs.items())),
+            "default_graph_triples": default,
+            "union_is_set": union_is_set,
+            "original_literals": len(originals),
+            "seconds": {k: round(v, 3) for k, v in timings.items()},
+        }
+        (work / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        _publish(work, root / key)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return timings
+
+
+def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any]:
+    """Put the snapshot at ``snapshot``; the label for errors and the format to load it in."""
+    import pyoxigraph as ox
+
+    from r2p_graph.store.loading import build_snapshot, parse_source
+
+    if recipe["kind"] == "build":
+        build = Path(recipe["build"])
+        _link_or_copy(build, snapshot)
+        return str(build), ox.RdfFormat.N_QUADS
+    sources = [parse_source(GraphSource(Path(p), g)) for p, g in recipe["sources"]]
+    if len(sources) == 1 and sources[0].graph is None and not sources[0].path.name.endswith(".gz"):
+        media_type = sources[0].media_type
+        if media_type in (formats.N_QUADS, formats.N_TRIPLES):
+            # Already N-Quads (N-Triples lines are N-Quads lines): copied, never parsed in
+            # Python. A copy, not a link: the file is the user's and may be edited in place.
+            shutil.copyfile(sources[0].path, snapshot)
+            fmt = ox.RdfFormat.N_QUADS if media_type == formats.N_QUADS else ox.RdfFormat.N_TRIPLES
+            return str(sources[0].path), fmt
+    built = build_snapshot(sources, snapshot.parent)
+    if built.path != snapshot:  # pragma: no cover - build_snapshot writes dataset.nq
+        os.replace(built.path, snapshot)
+    return ", ".join(str(s.path) for s in sources), ox.RdfFormat.N_QUADS
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _named_counts(store: Any) -> dict[str, int]:
+    return {row[0].value: int(row[1].value) for row in store.query(_COUNT_NAMED)}
+
+
+def _repeats_across_graphs(store: Any) -> bool:
+    return bool(store.query(_REPEATS_ACROSS_GRAPHS))
+
+
+def _count(solutions: Any) -> int:
+    for row in solutions:
+        return int(row[0].value)
+    return 0  # pragma: no cover - COUNT always answers one row
+
+
+def _publish(work: Path, folder: Path) -> None:
+    """Rename ``work`` to ``folder``; a folder already there (another process made it, or
+    an outdated one) is kept, or moved aside when outdated."""
+    try:
+        os.rename(work, folder)
+        return
+    except OSError:
+        if not folder.exists():
+            raise
+    if read_served(folder, _meta_source(work)) is not None:
+        shutil.rmtree(work, ignore_errors=True)  # another server made the same folder
+        return
+    # An outdated folder: move it aside (a running server may still read it; it is removed
+    # with the other stale folders a day later), then put ours in place.
+    aside = folder.with_name(f".{folder.name}.{os.getpid()}.{time.time_ns()}.old")
+    os.rename(folder, aside)
+    try:
+        os.rename(work, folder)
+    except OSError:
+        if read_served(folder, _meta_source(work)) is None:
+            raise
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _meta_source(folder: Path) -> dict[str, int] | None:
+    try:
+        source = json.loads((folder / META).read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError):
+        return None
+    return source if isinstance(source, dict) else None
+
+
+def _remove_stale(root: Path) -> None:
+    """Remove temporary folders of makers that died and folders replaced a day ago."""
+    now = time.time()
+    for entry in root.iterdir():
+        if entry.name.startswith(".") and entry.name.endswith((".tmp", ".old")):
+            try:
+                if now - entry.stat().st_mtime > _STALE_SECONDS:
+                    shutil.rmtree(entry, ignore_errors=True)
+            except OSError:
+                pass
+
+
+# --------------------------------------------------------------------------- literals
+
+
+def original_literals(snapshot: Path) -> list[Any]:
+    """The quads of ``snapshot`` whose object is a literal Oxigraph stores in another form
+    (an integer subtype as ``xsd:integer``, a number or date in canonical form).
+
+    Reads the file as bytes: only lines with an XSD-typed literal are looked at, each
+    distinct (lexical form, datatype) is put through an in-memory Oxigraph store once to
+    see what it becomes, and only the lines whose literal changes are parsed.
+    """
+    import pyoxigraph as ox
+
+    seen: dict[tuple[str, str], None] = {}
+    for _, key in _typed_lines(snapshot):
+        seen.setdefault(key, None)
+    if not seen:
+        return []
+    keys = list(seen)
+    scratch = ox.Store()
+    predicate = ox.NamedNode("urn:r2p:scratch:p")
+    scratch.extend(
+        ox.Quad(ox.NamedNode(f"urn:r2p:scratch:{i}"), predicate, ox.Literal(lex, datatype=dt))
+        for i, (lex, dt) in enumerate(_literal_terms(keys))
+    )
+    changed: set[tuple[str, str]] = set()
+    for quad in scratch.quads_for_pattern(None, predicate, None, None):
+        obj, subject = quad.object, quad.subject
+        assert isinstance(subject, ox.NamedNode)
+        index = int(subject.value.rsplit(":", 1)[1])
+        lexical, datatype = keys[index]
+        if not isinstance(obj, ox.Literal) or (obj.value, obj.datatype.value) != (
+            lexical,
+            datatype,
+        ):
+            changed.add(keys[index])
+    if not changed:
+        return []
+    lines = [line for line, key in _typed_lines(snapshot) if key in changed]
+    return list(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS))
+
+
+def _literal_terms(keys: list[tuple[str, str]]) -> Iterator[tuple[str, Any]]:
+    import pyoxigraph as ox
+
+    for lexical, datatype in keys:
+        yield lexical, ox.NamedNode(datatype)
+
+
+def _typed_lines(snapshot: Path) -> Iterator[tuple[bytes, tuple[str, str]]]:
+    """Every N-Quads line whose object is an XSD-typed literal (not ``xsd:string``), with
+    that literal's (lexical form, datatype IRI)."""
+    with snapshot.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            chunk += stream.readline()
+            for line in chunk.split(b"\n"):
+                if _XSD_LITERAL in line:
+                    key = _object_literal(line)
+                    if key is not None and key[1] != _XSD + "string":
+                        yield line, key
+
+
+def _object_literal(line: bytes) -> tuple[str, str] | None:
+    """(lexical form, datatype) of the line's object when it is an XSD-typed literal.
+
+    The common shape ``<s> <p> "lexical"^^<xsd:...> [<g>] .`` with a plain lexical form is
+    cut out of the bytes; anything else (escapes, triple terms, a quote in a string that
+    only looks like a datatype) is parsed.
+    """
+    end = line.rfind(_XSD_LITERAL)
+    start = line.find(b'"')
+    close = line.find(b">", end + 4)
+    if 0 < start < end and close > 0:
+        lexical = line[start + 1 : end]
+        rest = line[close + 1 :].strip()
+        head = line[:start]
+        graph = rest[:-2] if rest.endswith(b" .") else None
+        if (
+            b"\\" not in lexical
+            and b'"' not in lexical
+            and head.endswith(b" ")
+            and b"<<" not in head
+            and (rest == b"." or (graph is not None and not graph.count(b" ") + graph.count(b'"')))
+        ):
+            datatype = line[end + 4 : close]
+            if datatype[len(_XSD) :].isalnum():
+                return lexical.decode("utf-8", "replace"), datatype.decode("ascii", "replace")
+    return _parsed_literal(line)
+
+
+def _parsed_literal(line: bytes) -> tuple[str, str] | None:
+    import pyoxigraph as ox
+
+    try:
+        quads = list(ox.parse(line + b"\n", format=ox.RdfFormat.N_QUADS))
+    except SyntaxError:
+        return None
+    if len(quads) != 1 or not isinstance(quads[0].object, ox.Literal):
+        return None
+    literal = quads[0].object
+    if literal.language is not None or not literal.datatype.value.startswith(_XSD):
+        return None
+    return literal.value, literal.datatype.value
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m r2p_graph.store.ondisk ROOT KEY RECIPE_JSON``: make one served folder.
+    Prints one JSON line: the timings, or ``{"error": ...}`` (exit status 2)."""
+    root, key, recipe = (argv if argv is not None else sys.argv[1:])[:3]
+    try:
+        timings = make(Path(root), key, json.loads(recipe))
+    except DatasetLoadError as exc:
+        print(json.dumps({"error": str(exc)}), flush=True)
+        return 2
+    except OSError as exc:
+        print(json.dumps({"error": f"{root}/{key}: {exc}"}), flush=True)
+        return 2
+    print(json.dumps({"seconds": timings}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
