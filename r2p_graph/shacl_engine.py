@@ -14,6 +14,10 @@ are applied while a validation runs and undone afterwards (:func:`_adapter_fixes
 * ``Shape.validate`` looks each predicate of a shape up in a Python *list* of constraint
   parameters, with rdflib term equality (20M ``Term.__eq__`` calls at 100k triples): the
   list is swapped for one that answers ``in`` from a set;
+* every shape re-reads its own parameters from the shapes graph (rdflib's memory store)
+  for each focus node it validates (2M lookups at 100k triples), and formats its own name
+  for a debug message that is never logged: both are memoized, the shapes graph does not
+  change during validation;
 * with ``part=(k, n)``, each shape's own focus nodes are cut to those whose hash falls in
   bucket ``k`` of ``n``, so ``n`` processes validate disjoint halves of the data (nested
   ``sh:node``/``sh:or`` shapes are evaluated under their parent's focus node, so the union
@@ -268,6 +272,7 @@ class _ParameterList(list[Any]):
 def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
     import pyshacl.graph_abstraction as ga
     import pyshacl.shape as shape_module
+    import pyshacl.shapes_graph as shapes_module
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 
     data_graph = ga.OxigraphDataGraph
@@ -295,6 +300,59 @@ def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
         k, n = part
         return {node for node in found if bucket(node, n) == k}
 
+    shapes_graph = shapes_module.ShapesGraph
+    original_sg = {name: getattr(shapes_graph, name) for name in ("objects", "predicate_objects")}
+    original_str = shape_module.Shape.__str__
+
+    def memoized(name: str) -> Callable[..., Any]:
+        read = original_sg[name]
+
+        def lookup(self: Any, *args: Any) -> Iterator[Any]:
+            memo = self.__dict__.setdefault("_r2p_memo", {})
+            key = (name, *args)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = tuple(read(self, *args))
+            return iter(found)
+
+        return lookup
+
+    names: dict[int, str] = {}  # Shape has __slots__; shapes live as long as the run
+
+    def shape_name(self: Any) -> str:
+        name = names.get(id(self))
+        if name is None:
+            name = names[id(self)] = original_str(self)
+        return name
+
+    # The constraint objects pySHACL builds per focus node read the shapes graph with
+    # rdflib's Graph.objects directly: memoized for the shapes graphs of this run only.
+    from rdflib.graph import Graph as RdflibGraph
+
+    original_init, original_graph_objects = shapes_graph.__init__, RdflibGraph.objects
+    frozen: set[int] = set()
+    answers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def init(self: Any, graph: Any, *args: Any, **kw: Any) -> None:
+        original_init(self, graph, *args, **kw)
+        frozen.add(id(self.graph))
+
+    def graph_objects(
+        self: Any, subject: Any = None, predicate: Any = None, unique: bool = False
+    ) -> Any:
+        if id(self) not in frozen:
+            return original_graph_objects(self, subject, predicate, unique)
+        key = (id(self), subject, predicate, unique)
+        found = answers.get(key)
+        if found is None:
+            found = answers[key] = tuple(original_graph_objects(self, subject, predicate, unique))
+        return iter(found)
+
+    shapes_graph.__init__ = init  # type: ignore[method-assign]
+    RdflibGraph.objects = graph_objects  # type: ignore[method-assign,assignment]
+    for name in original_sg:
+        setattr(shapes_graph, name, memoized(name))
+    shape_module.Shape.__str__ = shape_name  # type: ignore[method-assign]
     data_graph.__len__ = length  # type: ignore[method-assign]
     data_graph.objects = objects  # type: ignore[method-assign]
     shape_module.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
@@ -306,6 +364,11 @@ def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
     try:
         yield
     finally:
+        for name, read in original_sg.items():
+            setattr(shapes_graph, name, read)
+        shapes_graph.__init__ = original_init  # type: ignore[method-assign]
+        RdflibGraph.objects = original_graph_objects  # type: ignore[method-assign]
+        shape_module.Shape.__str__ = original_str  # type: ignore[method-assign]
         data_graph.__len__ = original_len  # type: ignore[method-assign]
         data_graph.objects = original_objects  # type: ignore[method-assign]
         shape_module.Shape.focus_nodes = original_focus  # type: ignore[method-assign]
