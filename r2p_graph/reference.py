@@ -1,22 +1,29 @@
 """Reference data: the UN's 193 Member States and its 2 observer states, as RDF.
 
-The table is *generated*, never hand-typed: it comes from the country table that ships
-inside the ``country_converter`` package (PyPI ``country-converter``), which carries for
-each country its ISO 3166-1 alpha-3 code, its UN M49 code (``UNcode``), its year of
-admission to the UN (``UNmember``) and its short and official English names.
+The tables are *generated*, never hand-typed, from data that ships inside three Python
+packages (the ``reference`` extra of this project pins them):
 
-The package's own ``CountryConverter`` class is not used: it fails to start under
-pandas 3 (entries without an ISO2 code become floats). This module reads the same
-table the class reads, ``country_data.tsv`` inside the installed package, and matches
-names with the table's own regular expressions exactly as the class does
-(``re.search`` with ``re.IGNORECASE``).
+* ``country_converter`` (PyPI ``country-converter``): its country table carries for each
+  country its ISO 3166-1 alpha-3 code, its UN M49 code (``UNcode``), its year of admission
+  to the UN (``UNmember``) and its short and official English names;
+* ``rigour`` (PyPI ``rigour``, OpenSanctions): its territory table maps each ISO alpha-3
+  code to the country's Wikidata item (QID), written as ``schema:sameAs`` (never
+  ``owl:sameAs``, which OWL RL inference would use to copy every triple onto Wikidata's IRI);
+* ``countrygroups`` (PyPI ``countrygroups``, openclimatedata): its ``UN_REGIONAL_GROUPS``
+  lists the ISO alpha-3 codes of the members of each of the five UN regional groups,
+  written as ``org:Membership``\\ s of the groups that ``data/reference/groups.ttl`` defines.
 
-Write ``data/reference/states.ttl`` with::
+The ``CountryConverter`` class is not used: it fails to start under pandas 3 (entries
+without an ISO2 code become floats). This module reads the same table the class reads,
+``country_data.tsv`` inside the installed package, and matches names with the table's own
+regular expressions exactly as the class does (``re.search`` with ``re.IGNORECASE``).
 
-    python -m r2p_graph.reference            # or: python -m r2p_graph.reference OUT.ttl
+Write ``data/reference/states.ttl`` and ``data/reference/regional-groups.ttl`` with::
 
-The package does not carry Wikidata IDs or UN regional-group membership, so neither is
-written here.
+    python -m r2p_graph.reference            # or: python -m r2p_graph.reference FOLDER
+
+None of the packages gives the exact date of UN admission (only the year), so only the
+year is written.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import io
 import os
 import re
 import tempfile
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -38,9 +46,56 @@ from rdflib import Literal
 from r2p_graph.config import PROJECT_ROOT
 from r2p_graph.ids import Minter
 
-#: The package the table comes from, as imported and as published on PyPI.
+
+@dataclass(frozen=True)
+class SourcePackage:
+    """A Python package whose bundled data a reference table is read from."""
+
+    #: The name it is published under on PyPI.
+    distribution: str
+    #: What is read from it, for the header of the generated file and the source's title.
+    what: str
+
+    def version(self) -> str:
+        """The installed version (e.g. ``1.3.2``)."""
+        return metadata.version(self.distribution)
+
+    def iri(self, version: str | None = None) -> str:
+        """The PyPI page of the exact release the data was read from: the ``dcterms:source``."""
+        return f"https://pypi.org/project/{self.distribution}/{version or self.version()}/"
+
+    def homepage(self) -> str:
+        """The project's home page as its metadata gives it (``Home-page``, else the
+        ``Homepage`` or ``Repository`` project URL)."""
+        md = metadata.metadata(self.distribution)
+        if "Home-page" in md and md["Home-page"].strip():
+            return md["Home-page"].strip()
+        urls: dict[str, str] = {}
+        for entry in md.get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            urls[label.strip().lower()] = url.strip()
+        for label in ("homepage", "home", "repository", "source"):
+            if urls.get(label):
+                return urls[label].removesuffix(".git").rstrip("/")
+        raise ReferenceTableError(f"{self.distribution} names no home page in its metadata")
+
+
+COUNTRY_CONVERTER = SourcePackage(
+    "country-converter",
+    "its country table (country_data.tsv): ISO3, UNcode (M49), UNmember (year of UN "
+    "admission), name_short, name_official",
+)
+RIGOUR = SourcePackage(
+    "rigour", "its territory table (rigour.territories): the Wikidata QID of each country"
+)
+COUNTRYGROUPS = SourcePackage(
+    "countrygroups",
+    "its list of the UN regional groups of Member States (countrygroups.UN_REGIONAL_GROUPS)",
+)
+
+#: The package the states table comes from, as imported and as published on PyPI.
 PACKAGE = "country_converter"
-DISTRIBUTION = "country-converter"
+DISTRIBUTION = COUNTRY_CONVERTER.distribution
 #: The table inside the package.
 TABLE = "country_data.tsv"
 #: The two non-member states with permanent observer status (Holy See, State of Palestine).
@@ -48,13 +103,35 @@ OBSERVER_STATES: tuple[str, ...] = ("PSE", "VAT")
 #: How many Member States the UN has had since South Sudan was admitted in 2011.
 MEMBER_STATE_COUNT = 193
 
-DEFAULT_OUT = PROJECT_ROOT / "data" / "reference" / "states.ttl"
+#: Where Wikidata's items live (the IRI form that Wikidata's own RDF uses).
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+
+#: countrygroups' names of the five UN regional groups, and the names this project gives
+#: them (``Minter.group`` mints the groups' IRIs from these names, as r2p_graph.record does
+#: when it writes data/reference/groups.ttl).
+REGIONAL_GROUPS: dict[str, str] = {
+    "AFRICAN_GROUP": "African States",
+    "ASIA_PACIFIC_GROUP": "Asia-Pacific States",
+    "EASTERN_EUROPEAN_GROUP": "Eastern European States",
+    "GRULAC": "Latin American and Caribbean States",
+    "WEOG": "Western European and other States",
+}
+
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+DEFAULT_OUT = REFERENCE_DIR / "states.ttl"
+#: The file the regional-group memberships are written to, beside the states table.
+REGIONAL_GROUPS_FILE = "regional-groups.ttl"
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+#: Where countrygroups' README (its package description) names the source of the list.
+_GROUPS_ORIGIN = re.compile(
+    r"\(UN_REGIONAL_GROUPS\)\s.*?Sources:\s*\[[^\]]+\]\((https?://[^)\s]+)\)", re.S
+)
 
 
 class ReferenceTableError(ValueError):
-    """The package's table is not what this converter expects."""
+    """A package's table is not what this converter expects."""
 
 
 class UnknownStateError(LookupError):
@@ -75,13 +152,13 @@ class StateRow:
 
 
 def package_version() -> str:
-    """Installed version of the source package (e.g. ``1.3.2``)."""
-    return metadata.version(DISTRIBUTION)
+    """Installed version of the states table's package (e.g. ``1.3.2``)."""
+    return COUNTRY_CONVERTER.version()
 
 
 def source_iri(version: str | None = None) -> str:
-    """The PyPI page of the exact package release the table was read from."""
-    return f"https://pypi.org/project/{DISTRIBUTION}/{version or package_version()}/"
+    """The PyPI page of the exact country-converter release the states table was read from."""
+    return COUNTRY_CONVERTER.iri(version)
 
 
 def _read_table() -> list[dict[str, str]]:
@@ -141,6 +218,92 @@ def un_states() -> tuple[StateRow, ...]:
 
 
 @cache
+def wikidata_ids() -> dict[str, str]:
+    """The Wikidata QID (``Q142``) of each UN Member or observer State, by ISO alpha-3 code,
+    as rigour's territory table gives it. A state the table does not map is left out (see
+    :func:`states_without_wikidata_id`).
+
+    Raises :class:`ReferenceTableError` on a malformed QID or one shared by two states.
+    """
+    from rigour.territories import get_territory
+
+    out: dict[str, str] = {}
+    for state in un_states():
+        territory = get_territory(state.iso3)
+        if territory is None or (territory.alpha3 or "").upper() != state.iso3:
+            continue
+        qid = territory.qid
+        if not _QID.match(qid):
+            raise ReferenceTableError(f"bad Wikidata QID {qid!r} for {state.iso3}")
+        out[state.iso3] = qid
+    shared = sorted({q for q in out.values() if list(out.values()).count(q) > 1})
+    if shared:
+        raise ReferenceTableError(f"Wikidata QIDs given to more than one state: {shared}")
+    return out
+
+
+def states_without_wikidata_id() -> list[str]:
+    """ISO alpha-3 codes of the UN states that rigour maps to no Wikidata item."""
+    ids = wikidata_ids()
+    return [s.iso3 for s in un_states() if s.iso3 not in ids]
+
+
+@cache
+def regional_groups() -> dict[str, tuple[str, ...]]:
+    """The members of each UN regional group (by this project's name of the group), as
+    sorted ISO alpha-3 codes, as countrygroups lists them.
+
+    Raises :class:`ReferenceTableError` if the package does not list exactly the five
+    groups, or lists a code twice in a group or a code that is no UN Member or observer
+    State.
+    """
+    import countrygroups
+
+    table = countrygroups.UN_REGIONAL_GROUPS
+    listed = {k for k, v in vars(table).items() if isinstance(v, list)}
+    if listed != set(REGIONAL_GROUPS):
+        raise ReferenceTableError(
+            f"expected the groups {sorted(REGIONAL_GROUPS)}, the package lists {sorted(listed)}"
+        )
+    states = {s.iso3 for s in un_states()}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, name in REGIONAL_GROUPS.items():
+        codes = [str(c) for c in getattr(table, key)]
+        if len(set(codes)) != len(codes):
+            raise ReferenceTableError(f"{key} lists a state twice")
+        unknown = sorted(set(codes) - states)
+        if unknown:
+            raise ReferenceTableError(f"{key} lists codes that are no UN state: {unknown}")
+        out[name] = tuple(sorted(codes))
+    return out
+
+
+def states_in_no_regional_group() -> list[str]:
+    """ISO alpha-3 codes of the UN states that countrygroups puts in no regional group."""
+    grouped = {code for codes in regional_groups().values() for code in codes}
+    return [s.iso3 for s in un_states() if s.iso3 not in grouped]
+
+
+def states_in_several_regional_groups() -> dict[str, list[str]]:
+    """The states countrygroups puts in more than one group, with those groups' names."""
+    groups_of: dict[str, list[str]] = {}
+    for name, codes in regional_groups().items():
+        for code in codes:
+            groups_of.setdefault(code, []).append(name)
+    return {code: names for code, names in sorted(groups_of.items()) if len(names) > 1}
+
+
+def regional_groups_origin() -> str:
+    """The page countrygroups names as the source of its regional-group list (read from
+    the package's description)."""
+    description = metadata.metadata(COUNTRYGROUPS.distribution)["Description"] or ""
+    found = _GROUPS_ORIGIN.search(description)
+    if not found:
+        raise ReferenceTableError("countrygroups names no source for UN_REGIONAL_GROUPS")
+    return found.group(1)
+
+
+@cache
 def _compiled() -> tuple[tuple[StateRow, re.Pattern[str]], ...]:
     return tuple((s, re.compile(s.regex, re.IGNORECASE)) for s in un_states())
 
@@ -170,12 +333,51 @@ def _lit(value: str, *, lang: str | None = None) -> str:
     return Literal(value, lang=lang).n3()
 
 
-def states_turtle(minter: Minter | None = None, version: str | None = None) -> str:
+def _source_block(package: SourcePackage, version: str, extra: Sequence[str] = ()) -> str:
+    """The description of a package release cited as a ``dcterms:source``."""
+    title = f"{package.distribution} {version} (Python package, PyPI)"
+    props = [
+        "a r2p:SourceDocument",
+        f"dcterms:title {_lit(title, lang='en')}",
+        f"dcterms:description {_lit(f'Read from the package: {package.what}.', lang='en')}",
+        f"schema:name {_lit(package.distribution)}",
+        f"schema:version {_lit(version)}",
+        f"schema:url <{package.homepage()}>",
+        *extra,
+    ]
+    return f"<{package.iri(version)}>\n    " + " ;\n    ".join(props) + " .\n"
+
+
+_PREFIXES = {
+    "r2p": "https://w3id.org/r2p/def#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _prefix_lines(*names: str) -> list[str]:
+    width = max(len(n) for n in names) + 2
+    return [f"@prefix {f'{n}:':<{width}}<{_PREFIXES[n]}> ." for n in names]
+
+
+def states_turtle(
+    minter: Minter | None = None,
+    version: str | None = None,
+    wikidata_version: str | None = None,
+) -> str:
     """The reference table as Turtle text, with a header comment saying where it came from."""
     minter = minter or Minter()
-    version = version or package_version()
-    src = source_iri(version)
+    version = version or COUNTRY_CONVERTER.version()
+    wikidata_version = wikidata_version or RIGOUR.version()
+    src = COUNTRY_CONVERTER.iri(version)
+    wd_src = RIGOUR.iri(wikidata_version)
     states = un_states()
+    qids = wikidata_ids()
+    missing = states_without_wikidata_id()
     n_members = sum(not s.observer for s in states)
     lines = [
         "# GENERATED FILE: do not edit by hand. Regenerate with `python -m r2p_graph.reference`.",
@@ -185,14 +387,19 @@ def states_turtle(minter: Minter | None = None, version: str | None = None) -> s
         "# Columns used: ISO3 (ISO 3166-1 alpha-3), UNcode (M49), UNmember (year of UN",
         "# admission), name_short (the preferred label) and name_official (an alternative",
         "# label when it differs).",
-        "# Not in that package, so not here: Wikidata IDs, exact admission dates, UN",
-        "# regional-group membership.",
+        f"# Wikidata items (schema:sameAs) from the territory table of the Python package "
+        f"{RIGOUR.distribution}",
+        f"# {wikidata_version}, by ISO alpha-3 code: {wd_src}",
+        f"# ({len(qids)} of {len(states)} states; without one: {', '.join(missing) or 'none'}).",
+        "# Not in these packages, so not here: exact admission dates (the year only).",
+        "# Regional-group memberships: regional-groups.ttl.",
         "",
-        "@prefix r2p:     <https://w3id.org/r2p/def#> .",
-        "@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .",
-        "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .",
+        *_prefix_lines("r2p", "skos", "dcterms", "schema", "xsd"),
         "",
+        "# The packages the facts below are read from.",
+        "",
+        _source_block(COUNTRY_CONVERTER, version),
+        _source_block(RIGOUR, wikidata_version),
     ]
     for s in states:
         iri = minter.state(s.iso3)
@@ -209,8 +416,74 @@ def states_turtle(minter: Minter | None = None, version: str | None = None) -> s
         ]
         if s.admitted:
             props.append(f'r2p:unAdmissionDate "{s.admitted}"^^xsd:gYear')
-        props.append(f"dcterms:source <{src}>")
+        sources = [f"<{src}>"]
+        if s.iso3 in qids:
+            props.append(f"schema:sameAs <{WIKIDATA_ENTITY}{qids[s.iso3]}>")
+            sources.append(f"<{wd_src}>")
+        props.append("dcterms:source " + ", ".join(sources))
         lines.append(f"<{iri}>\n    " + " ;\n    ".join(props) + " .\n")
+    return "\n".join(lines)
+
+
+def membership_iri(minter: Minter, group_iri: str, state_iri: str) -> str:
+    """``id/membership/{group slug}/{ISO alpha-3}``, as r2p_graph.record mints memberships."""
+    return f"{minter.base}id/membership/{group_iri.rsplit('/', 1)[1]}/{state_iri.rsplit('/', 1)[1]}"
+
+
+def regional_groups_turtle(minter: Minter | None = None, version: str | None = None) -> str:
+    """The memberships of the five UN regional groups as Turtle text, with a header comment
+    saying where they came from and what the source says of the special cases."""
+    minter = minter or Minter()
+    version = version or COUNTRYGROUPS.version()
+    src = COUNTRYGROUPS.iri(version)
+    groups = regional_groups()
+    origin = regional_groups_origin()
+    ungrouped = states_in_no_regional_group()
+    several = states_in_several_regional_groups()
+    counts = ", ".join(f"{name} {len(codes)}" for name, codes in groups.items())
+    lines = [
+        "# GENERATED FILE: do not edit by hand. Regenerate with `python -m r2p_graph.reference`.",
+        "# Members of the five UN regional groups (the groups themselves: groups.ttl), from",
+        f"# countrygroups.UN_REGIONAL_GROUPS in the Python package {COUNTRYGROUPS.distribution} "
+        f"{version}:",
+        f"# {src}",
+        f"# which names as its source {origin}",
+        *textwrap.wrap(f"Members listed: {counts}.", width=86, initial_indent="# ",
+                       subsequent_indent="# "),
+        f"# UN Member or observer States in no group: {', '.join(ungrouped) or 'none'}.",
+        "# In more than one group: "
+        + ("; ".join(f"{c} ({', '.join(n)})" for c, n in several.items()) or "none")
+        + ".",
+        "# Written as the package lists them: it records no dates and no roles, so each listed",
+        "# state is a plain org:member, once for each group it is listed in.",
+        "",
+        *_prefix_lines("dcterms", "org", "prov", "r2p", "schema"),
+        "",
+        "# The package the memberships below are read from.",
+        "",
+        _source_block(COUNTRYGROUPS, version, [f"prov:wasDerivedFrom <{origin}>"]),
+    ]
+    for name, codes in groups.items():
+        group_iri = minter.group(name)
+        lines.append(f"# {name}: {len(codes)} members\n")
+        for code in codes:
+            state_iri = minter.state(code)
+            props = [
+                "a org:Membership",
+                f"org:member <{state_iri}>",
+                f"org:organization <{group_iri}>",
+                f"dcterms:source <{src}>",
+            ]
+            lines.append(
+                f"<{membership_iri(minter, group_iri, state_iri)}>\n    "
+                + " ;\n    ".join(props)
+                + " .\n"
+            )
+        lines.append(
+            f"<{group_iri}> org:hasMember\n    "
+            + " ,\n    ".join(f"<{minter.state(c)}>" for c in codes)
+            + " .\n"
+        )
     return "\n".join(lines)
 
 
@@ -227,12 +500,21 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_reference(out: Path = DEFAULT_OUT) -> None:
-    """Write the states table as Turtle to ``out`` (a ``.ttl`` file, or a folder for states.ttl)."""
+def write_reference(out: Path = REFERENCE_DIR) -> list[Path]:
+    """Write the states table and the regional-group memberships as Turtle.
+
+    ``out`` is a folder (``states.ttl`` and ``regional-groups.ttl`` are written in it) or
+    the states table's ``.ttl`` file (the memberships go beside it, in
+    ``regional-groups.ttl``). Returns the files written.
+    """
     out = Path(out)
-    if out.is_dir() or not out.suffix:
-        out = out / "states.ttl"
-    write_atomically(out, states_turtle())
+    states = out / "states.ttl" if out.is_dir() or not out.suffix else out
+    groups = states.with_name(REGIONAL_GROUPS_FILE)
+    if groups == states:
+        raise ValueError(f"{REGIONAL_GROUPS_FILE} is the regional groups' file")
+    write_atomically(states, states_turtle())
+    write_atomically(groups, regional_groups_turtle())
+    return [states, groups]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -241,12 +523,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "out",
         nargs="?",
         type=Path,
-        default=DEFAULT_OUT,
-        help=f"Turtle file to write (default: {DEFAULT_OUT})",
+        default=REFERENCE_DIR,
+        help=f"folder to write states.ttl and {REGIONAL_GROUPS_FILE} to, or the states "
+        f"table's .ttl file (default: {REFERENCE_DIR})",
     )
     args = parser.parse_args(argv)
-    write_reference(args.out)
-    print(f"wrote {args.out}")
+    for path in write_reference(args.out):
+        print(f"wrote {path}")
     return 0
 
 
