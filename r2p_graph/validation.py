@@ -10,13 +10,14 @@ checked again exactly, so the findings are those of pySHACL on the data as writt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
@@ -113,14 +114,14 @@ def validate_sources(
     ``settings.validation_workers`` processes, each reading the same files."""
     workers = validation_workers(settings, len(store))
     if workers > 1:
-        with ProcessPoolExecutor(workers - 1, mp_context=get_context("spawn")) as pool:
-            others = [
-                pool.submit(_validate_part, settings, data_paths, k, workers)
-                for k in range(1, workers)
-            ]
+        others = [_start_part(settings, data_paths, k, workers) for k in range(1, workers)]
+        try:
             reports = [run_pyshacl(store, shapes, part=(0, workers))]
-            for future in others:
-                reports.append(Graph().parse(data=future.result(), format="nt"))
+            reports += [Graph().parse(data=_finish_part(p), format="nt") for p in others]
+        finally:
+            for process in others:
+                if process.poll() is None:
+                    process.kill()
         report = merge_reports(reports)
     else:
         report = run_pyshacl(store, shapes)
@@ -140,15 +141,58 @@ def validation_workers(settings: Settings, quads: int) -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _validate_part(
+def _start_part(
     settings: Settings, data_paths: Sequence[Path] | None, part: int, parts: int
-) -> bytes:
-    """One share of a parallel validation, in its own process: read, validate, report."""
+) -> subprocess.Popen[bytes]:
+    """Start one share of a parallel validation in its own process. A plain ``python -c``
+    subprocess, not ``multiprocessing``: it never re-imports the caller's ``__main__``
+    (a script, a server) and needs no ``if __name__ == "__main__"`` guard there."""
+    code = "import sys; from r2p_graph.validation import part_main; sys.exit(part_main())"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    task = {
+        "environ": {
+            f"R2P_{f.name.upper()}": str(getattr(settings, f.name))
+            for f in dataclasses.fields(settings)
+        },
+        "data_paths": None if data_paths is None else [str(p) for p in data_paths],
+        "part": [part, parts],
+    }
+    process.stdin.write(json.dumps(task).encode("utf-8"))
+    process.stdin.close()
+    return process
+
+
+def _finish_part(process: subprocess.Popen[bytes]) -> bytes:
+    assert process.stdout is not None and process.stderr is not None
+    report = process.stdout.read()
+    problem = process.stderr.read().decode("utf-8", "replace").strip()
+    if process.wait() != 0:
+        raise RuntimeError(f"a validation process failed: {problem[-2000:] or process.returncode}")
+    return report
+
+
+def part_main() -> int:
+    """Entry point of a validation process: settings and its share on stdin (as JSON, from
+    :func:`_start_part`), its report as N-Triples on stdout."""
+    from .config import Settings
     from .sources import load_shapes, read_sources
 
+    task = json.loads(sys.stdin.buffer.read())
+    settings = Settings.from_env(task["environ"])
+    paths = task["data_paths"]
+    data_paths = None if paths is None else [Path(p) for p in paths]
+    part, parts = task["part"]
     store = read_sources(settings, data_paths).store()
     report = run_pyshacl(store, load_shapes(settings), part=(part, parts))
-    return report.serialize(format="nt", encoding="utf-8")
+    sys.stdout.buffer.write(report.serialize(format="nt", encoding="utf-8"))
+    sys.stdout.buffer.flush()
+    return 0
 
 
 def exact_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
