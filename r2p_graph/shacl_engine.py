@@ -349,7 +349,7 @@ def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
         return iter(found)
 
     shapes_graph.__init__ = init  # type: ignore[method-assign]
-    RdflibGraph.objects = graph_objects  # type: ignore[method-assign,assignment]
+    RdflibGraph.objects = graph_objects  # type: ignore[method-assign]
     for name in original_sg:
         setattr(shapes_graph, name, memoized(name))
     shape_module.Shape.__str__ = shape_name  # type: ignore[method-assign]
