@@ -1485,8 +1485,8 @@ GROUPS_HEADER = """
 Groups and organizations that speak, or are spoken for, in the General Assembly's R2P
 debates, and the memberships the sources list (each membership cites the statement or
 page that lists it; the sources give no start or end dates, so none are recorded).
-The five UN regional groups are defined, but their membership is NOT recorded: no
-installable package that this project uses carries it, and it is not hand-typed.
+The five UN regional groups are defined here; their memberships are generated from the
+countrygroups package by r2p_graph/reference.py into reference/regional-groups.ttl.
 """
 
 

@@ -8,8 +8,9 @@ The query text is part of the chart, so every chart links to the query that draw
 * ``participation``: member states per meeting across the years, the count the sources
   report beside how many of them are known by name;
 * ``themes``: the themes raised most, by how many statements and claims raise them;
-* ``stances``: stances by regional group when regional-group memberships are in the data,
-  otherwise (as now: the reference data records none) by kind of actor, and it says so.
+* ``stances``: stances by UN regional group when regional-group memberships are in the
+  data (they are: ``data/reference/regional-groups.ttl``), otherwise by kind of actor; the
+  chart says which, and what the grouping leaves out.
 """
 
 from __future__ import annotations
@@ -301,9 +302,12 @@ def stances_chart() -> Chart:
             + ("UN regional group." if by_group else "kind (states, organizations, UN entities).")
         ),
         query=stances_query(by_group),
-        note="" if by_group else (
-            "Stances are shown by kind of actor, not by regional group: the reference data "
-            "defines the five UN regional groups but records none of their memberships."
+        note=(
+            "Actors in no regional group (observer states, organizations, UN officials) are "
+            "not shown, and a state the source lists in two groups (Türkiye) counts in both."
+            if by_group
+            else "Stances are shown by kind of actor, not by regional group: the reference "
+            "data defines the five UN regional groups but records none of their memberships."
         ),
     )
     groups: dict[str, dict[str, object]] = {}

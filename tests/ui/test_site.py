@@ -126,9 +126,12 @@ def test_charts_page_draws_three_charts_from_live_queries(client: FlaskClient) -
               for r in participation.iter(f"{SVG}rect") if r.get("class") == "mark"}
     assert ("reported", "58") in values
     assert ("known by name", "12") in values
-    # stances by kind of actor, and the page says why
-    assert "Stances by kind of actor" in html
-    assert "records none of their memberships" in html
+    # stances by regional group (the reference data records the memberships), and the
+    # page says who is left out
+    assert "Stances by regional group" in html
+    assert "Actors in no regional group" in html
+    # Cuba and Venezuela, the 2012 opponents, sit in the Latin American and Caribbean group
+    assert "Latin American" in svgs[2]
 
 
 def test_each_chart_links_to_the_query_that_draws_it(client: FlaskClient) -> None:
