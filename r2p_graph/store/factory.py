@@ -52,6 +52,11 @@ class LocalStore:
                 f"unknown engine {settings.engine!r} (R2P_ENGINE must be one of "
                 f"{', '.join(ENGINES)})"
             )
+        if settings.worker_store not in ("disk", "memory"):
+            raise ValueError(
+                f"unknown worker store {settings.worker_store!r} (R2P_WORKER_STORE must be "
+                "disk or memory)"
+            )
         self.settings = settings
         self.description = description
         self._loader = loader
@@ -106,6 +111,7 @@ class LocalStore:
                 snapshot,
                 union_default_graph=self.settings.union_default_graph,
                 isolate=self.settings.worker_isolation,
+                in_memory=self.settings.worker_store == "memory",
             )
             executor: WorkerPool | InlineExecutor
             if self._pool is not None:

@@ -3,11 +3,13 @@
 An engine object lives inside a query worker process (see :mod:`r2p_graph.store.workers`);
 it never sees HTTP. Two ways to hold the data:
 
-* shared (the usual case): the on-disk store of the served folder
+* shared (the default): the on-disk store of the served folder
   (:mod:`r2p_graph.store.ondisk`), opened read-only, so every worker reads the same files
   through the OS page cache; used when no triple is stored in two graphs;
-* private: the snapshot loaded into this worker's memory, for datasets that repeat a
-  triple across graphs (or a bare snapshot without a served folder).
+* private: the snapshot loaded into this worker's memory: on request
+  (``Settings.worker_store = "memory"``: heavy queries run several times faster than on
+  RocksDB, at the cost of a copy per worker), and for datasets that repeat a triple
+  across graphs (or a bare snapshot without a served folder).
 
 Dataset semantics:
 
@@ -126,17 +128,21 @@ class OxigraphEngine:
         store: Path | None = None,
         originals: Path | None = None,
         union_is_set: bool = False,
+        in_memory: bool = False,
     ) -> None:
         self._union = union_default_graph
+        #: True when no triple is in two graphs: Oxigraph's union and its merge of
+        #: several default graphs are then sets already.
+        self.union_is_set = union_is_set
         #: True when the store is the shared read-only one (see the module docstring).
-        self.shared = store is not None and union_is_set
+        self.shared = store is not None and union_is_set and not in_memory
         if self.shared:
             assert store is not None
             self._store = ox.Store.read_only(str(store))
         else:
             self._store = ox.Store()
             self._store.load(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-            if union_default_graph:
+            if union_default_graph and not union_is_set:
                 # Our own text, never a client's: materialize the merge of all graphs.
                 self._store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         if originals is not None:
@@ -154,7 +160,7 @@ class OxigraphEngine:
         """The default graph for ``default-graph-uri`` values: one graph as it is, the
         RDF merge (a set) of several."""
         nodes = [ox.NamedNode(iri) for iri in dict.fromkeys(iris)]  # validates each IRI
-        if len(nodes) < 2 or self.shared:  # shared: no triple is in two graphs
+        if len(nodes) < 2 or self.union_is_set:
             return nodes
         key = tuple(sorted(node.value for node in nodes))
         merged = self._merges.get(key)
@@ -183,9 +189,17 @@ class OxigraphEngine:
                 return ox.Triple(triple.subject, triple.predicate, original)
         return triple
 
+    def _query(self, text: str, kwargs: dict[str, Any]) -> Any:
+        try:
+            return self._store.query(text, **kwargs)
+        except SyntaxError as exc:
+            raise syntax_error(str(exc)) from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryFailed(_shorten(str(exc))) from None
+
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = sparql_safety.check_query(request.text)  # again, inside the worker
+        info = sparql_safety.check_query(request.text)  # again, in the worker (remembered)
         kwargs: dict[str, Any] = {"base_iri": request.base_iri}
         try:
             if request.default_graphs or request.named_graphs:
@@ -193,37 +207,28 @@ class OxigraphEngine:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
             elif info.has_dataset_clause:
                 pass  # FROM / FROM NAMED: the query names its graphs itself
-            elif self.shared:
+            elif self.union_is_set:
                 kwargs["use_default_graph_as_union"] = self._union
             elif self._merges:
                 kwargs["named_graphs"] = self._graphs  # cached merges stay invisible
-            answer = self._store.query(request.text, **kwargs)
-        except SyntaxError as exc:
-            raise syntax_error(str(exc)) from None
-        except (OSError, ValueError, RuntimeError) as exc:
+        except ValueError as exc:
             raise QueryFailed(_shorten(str(exc))) from None
+        media_type = _pick(request.media_type, formats.RESULT_TYPES)
+        native = _NATIVE_RESULTS.get(media_type)
+        if info.form == "SELECT" and native is not None:
+            fast = self._select_natively(request, info, kwargs, native, media_type, started)
+            if fast is not None:
+                return fast
+        answer = self._query(request.text, kwargs)
         try:
             if isinstance(answer, ox.QueryBoolean):
-                media_type = _pick(request.media_type, formats.RESULT_TYPES)
-                body = res.serialize_boolean(bool(answer), media_type)
+                if native is not None:
+                    body = answer.serialize(format=native) or b""
+                else:  # pragma: no cover - every result type is written natively
+                    body = res.serialize_boolean(bool(answer), media_type)
                 return QueryResult("ASK", body, media_type, 1, False, _since(started))
             if isinstance(answer, ox.QuerySolutions):
-                media_type = _pick(request.media_type, formats.RESULT_TYPES)
-                columns = [v.value for v in answer.variables]
-                variables = info.column_order(columns)
-                order = [columns.index(v) for v in variables]
-                rows: list[tuple[res.Term | None, ...]] = []
-                truncated = False
-                for solution in answer:
-                    if len(rows) >= request.max_rows:
-                        truncated = True
-                        break
-                    values = tuple(solution)
-                    rows.append(tuple(term(values[i]) for i in order))
-                body = res.serialize_select(variables, rows, media_type)
-                return QueryResult(
-                    "SELECT", body, media_type, len(rows), truncated, _since(started)
-                )
+                return self._select_in_python(answer, info, request, media_type, started)
             media_type = _pick(request.media_type, formats.GRAPH_TYPES)
             triples = list(answer)
             if self._originals:
@@ -238,6 +243,141 @@ class OxigraphEngine:
             )
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryFailed(_shorten(str(exc))) from None
+
+    def _select_natively(
+        self,
+        request: QueryRequest,
+        info: sparql_safety.QueryInfo,
+        kwargs: dict[str, Any],
+        native: ox.QueryResultsFormat,
+        media_type: str,
+        started: float,
+    ) -> QueryResult | None:
+        """A SELECT answer serialized by Oxigraph itself, the row cap applied by a
+        top-level LIMIT of ``max_rows + 1``; None when that cannot be done (the text
+        cannot take the LIMIT or the projection) and the answer is to be read in Python.
+
+        Oxigraph orders the columns of ``SELECT *`` by name; the query is then asked
+        again with its columns spelled out, in order of first appearance.
+        """
+        capped = info.with_row_limit(request.text, request.max_rows + 1)
+        if capped is None:
+            return None
+        text, changed = capped
+        try:
+            answer = self._store.query(text, **kwargs)
+        except SyntaxError as exc:
+            if not changed:
+                raise syntax_error(str(exc)) from None
+            return None  # the error, with its position, comes from the text as sent
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryFailed(_shorten(str(exc))) from None
+        if not isinstance(answer, ox.QuerySolutions):  # pragma: no cover - a SELECT
+            return None
+        columns = [v.value for v in answer.variables]
+        wanted = info.column_order(columns)
+        spell = wanted != columns
+        try:
+            solutions = self._spelled(text, info, wanted, kwargs) if spell else answer
+            if solutions is None:
+                return None
+            body = solutions.serialize(format=native) or b""
+            size = count_rows(body, media_type)
+            truncated = size > request.max_rows
+            if truncated:
+                # One row too many: run again with the cap itself (rare: a capped answer).
+                again = info.with_row_limit(request.text, request.max_rows)
+                assert again is not None
+                rerun = (
+                    self._spelled(again[0], info, wanted, kwargs)
+                    if spell
+                    else self._store.query(again[0], **kwargs)
+                )
+                if not isinstance(rerun, ox.QuerySolutions):  # pragma: no cover
+                    return None
+                body = rerun.serialize(format=native) or b""
+                size = count_rows(body, media_type)
+        except (OSError, ValueError, RuntimeError, SyntaxError) as exc:
+            raise QueryFailed(_shorten(str(exc))) from None
+        return QueryResult("SELECT", body, media_type, size, truncated, _since(started))
+
+    def _spelled(
+        self,
+        text: str,
+        info: sparql_safety.QueryInfo,
+        wanted: list[str],
+        kwargs: dict[str, Any],
+    ) -> ox.QuerySolutions | None:
+        """``text`` (a ``SELECT *``) asked with its columns spelled out as ``wanted``."""
+        spelled = info.with_projection(text, wanted)
+        if spelled is None:
+            return None
+        try:
+            answer = self._store.query(spelled, **kwargs)
+        except SyntaxError:  # pragma: no cover - the same query, columns named
+            return None
+        if not isinstance(answer, ox.QuerySolutions):  # pragma: no cover - a SELECT
+            return None
+        return answer if [v.value for v in answer.variables] == wanted else None
+
+    def _select_in_python(
+        self,
+        answer: ox.QuerySolutions,
+        info: sparql_safety.QueryInfo,
+        request: QueryRequest,
+        media_type: str,
+        started: float,
+    ) -> QueryResult:
+        """A SELECT answer read row by row: the columns of ``SELECT *`` in order of first
+        appearance in the query, at most ``max_rows`` rows."""
+        try:
+            columns = [v.value for v in answer.variables]
+            variables = info.column_order(columns)
+            order = [columns.index(v) for v in variables]
+            rows: list[tuple[res.Term | None, ...]] = []
+            truncated = False
+            for solution in answer:
+                if len(rows) >= request.max_rows:
+                    truncated = True
+                    break
+                values = tuple(solution)
+                rows.append(tuple(term(values[i]) for i in order))
+            body = res.serialize_select(variables, rows, media_type)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryFailed(_shorten(str(exc))) from None
+        return QueryResult("SELECT", body, media_type, len(rows), truncated, _since(started))
+
+
+#: Result types Oxigraph writes itself.
+_NATIVE_RESULTS = {
+    formats.SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    formats.SPARQL_XML: ox.QueryResultsFormat.XML,
+    formats.CSV: ox.QueryResultsFormat.CSV,
+    formats.TSV: ox.QueryResultsFormat.TSV,
+}
+# Strings of the JSON format, and quoted fields of CSV, blanked before rows are counted.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_CSV_QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')
+
+
+def count_rows(body: bytes, media_type: str) -> int:
+    """Solutions in a SELECT answer as Oxigraph writes it, counted without parsing it.
+
+    JSON: with strings blanked, every solution object is the only ``{`` that follows
+    ``[`` or ``,``. XML: ``<`` in content is escaped, so each ``<result>`` is a solution.
+    TSV: newlines in terms are escaped, one line per solution after the header. CSV:
+    newlines only occur in quoted fields, blanked first.
+    """
+    if media_type == formats.SPARQL_JSON:
+        blanked = _JSON_STRING.sub(b'""', body)
+        return blanked.count(b"[{") + blanked.count(b",{")
+    if media_type == formats.SPARQL_XML:
+        return body.count(b"<result>") + body.count(b"<result/>")
+    if media_type == formats.TSV:
+        return max(0, body.count(b"\n") - 1)
+    if media_type == formats.CSV:
+        return max(0, _CSV_QUOTED.sub(b'""', body).count(b"\r\n") - 1)
+    raise ValueError(f"no row count for {media_type}")
 
 
 def _original_literals(

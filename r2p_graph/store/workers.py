@@ -107,10 +107,18 @@ class EngineSpec:
     originals: Path | None = None
     #: True when no triple is in two graphs (the shared store can then be used as is).
     union_is_set: bool = False
+    #: Oxigraph: load the snapshot into each worker's memory even when ``store`` is given.
+    in_memory: bool = False
 
     @classmethod
     def for_snapshot(
-        cls, engine: str, snapshot: DatasetSnapshot, *, union_default_graph: bool, isolate: bool
+        cls,
+        engine: str,
+        snapshot: DatasetSnapshot,
+        *,
+        union_default_graph: bool,
+        isolate: bool,
+        in_memory: bool = False,
     ) -> EngineSpec:
         return cls(
             engine=engine,
@@ -120,6 +128,7 @@ class EngineSpec:
             store=snapshot.store,
             originals=snapshot.originals,
             union_is_set=snapshot.union_is_set,
+            in_memory=in_memory,
         )
 
     def readable(self) -> list[Path]:
@@ -136,6 +145,7 @@ class EngineSpec:
                 "store": str(self.store) if self.store else None,
                 "originals": str(self.originals) if self.originals else None,
                 "union_is_set": self.union_is_set,
+                "in_memory": self.in_memory,
             }
         )
 
@@ -150,6 +160,7 @@ class EngineSpec:
             store=Path(data["store"]) if data.get("store") else None,
             originals=Path(data["originals"]) if data.get("originals") else None,
             union_is_set=bool(data.get("union_is_set")),
+            in_memory=bool(data.get("in_memory")),
         )
 
 
@@ -164,6 +175,7 @@ def make_engine(spec: EngineSpec) -> Engine:
             store=spec.store,
             originals=spec.originals,
             union_is_set=spec.union_is_set,
+            in_memory=spec.in_memory,
         )
     if spec.engine == "rdflib":
         from r2p_graph.store.rdflib_engine import RdflibEngine

@@ -33,9 +33,10 @@ from r2p_graph.store.loading import (
     parse_source,
 )
 from r2p_graph.store.ondisk import for_build, for_files, original_literals
-from r2p_graph.store.oxigraph import OxigraphEngine, _original_literals
+from r2p_graph.store.oxigraph import OxigraphEngine, _original_literals, count_rows
 from r2p_graph.store.workers import EngineSpec, WorkerPool, isolate_network
 from tests.web.conftest import DATA, LIBRARY, ROOT, Canary, quiet_settings
+from tests.web.w3c import parse_results
 
 pytestmark = pytest.mark.xdist_group("store")
 
@@ -136,6 +137,8 @@ def library_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_unknown_engine() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
         open_store(quiet_settings(engine="virtuoso"), LIBRARY)
+    with pytest.raises(ValueError, match="R2P_WORKER_STORE"):
+        open_store(quiet_settings(worker_store="tape"), LIBRARY)
 
 
 def test_in_process_mode(library_snapshot: Path) -> None:
@@ -467,18 +470,24 @@ def test_two_servers_making_the_same_folder_agree(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "served").iterdir()] == [made[0].path.parent.name]
 
 
-def test_the_union_without_repeated_triples_is_oxigraphs_own(tmp_path: Path) -> None:
-    """No triple in two graphs: workers share the read-only store and let Oxigraph form
-    the union; every dataset form still means what SPARQL says."""
+@pytest.mark.parametrize("worker_store", ["disk", "memory"])
+def test_the_union_without_repeated_triples_is_oxigraphs_own(
+    tmp_path: Path, worker_store: str
+) -> None:
+    """No triple in two graphs: Oxigraph forms the union itself (workers share the
+    read-only store, or each loads a copy); every dataset form means what SPARQL says."""
     data = tmp_path / "unique.trig"
     data.write_text(UNIQUE_TRIG)
-    store = open_store(quiet_settings(query_workers=0, cache_dir=tmp_path), [data])
+    settings = quiet_settings(query_workers=0, cache_dir=tmp_path, worker_store=worker_store)
+    store = open_store(settings, [data])
     try:
         assert served_snapshot(store).union_is_set
         engine = store._executor._engine  # type: ignore[attr-defined]
-        assert isinstance(engine, OxigraphEngine) and engine.shared
-        with pytest.raises(RuntimeError):  # opened read-only
-            engine._store.update(f"INSERT DATA {{ <{EX}x> <{EX}y> <{EX}z> }}")
+        assert isinstance(engine, OxigraphEngine) and engine.union_is_set
+        assert engine.shared is (worker_store == "disk")
+        if engine.shared:
+            with pytest.raises(RuntimeError):  # opened read-only
+                engine._store.update(f"INSERT DATA {{ <{EX}x> <{EX}y> <{EX}z> }}")
         count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
         assert rows(store, count) == [{"n": "6"}]  # 3 + 2 + 1: the union
         assert rows(store, f"SELECT ?s {{ ?s a <{EX}Book> }} ORDER BY ?s") == [
@@ -494,9 +503,7 @@ def test_the_union_without_repeated_triples_is_oxigraphs_own(tmp_path: Path) -> 
         assert rows(store, people) == [{"n": "2"}]
     finally:
         store.close()
-    own = open_store(
-        quiet_settings(query_workers=0, cache_dir=tmp_path, union_default_graph=False), [data]
-    )
+    own = open_store(settings.replace(union_default_graph=False), [data])
     try:
         assert rows(own, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == [{"n": "1"}]
     finally:
@@ -520,6 +527,9 @@ def test_repeated_triples_keep_the_union_a_set(tmp_path: Path, extra: str) -> No
         assert isinstance(engine, OxigraphEngine) and not engine.shared
         assert rows(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == [{"n": "6"}]
         assert rows(store, f"SELECT (COUNT(*) AS ?n) {{ ?s a <{EX}Book> }}") == [{"n": "2"}]
+        both = (EX + "graph/books", EX + "graph/people")
+        books = f"SELECT (COUNT(*) AS ?n) {{ ?s a <{EX}Book> }}"
+        assert rows(store, books, default_graphs=both) == [{"n": "2"}]
     finally:
         store.close()
 
@@ -556,3 +566,83 @@ def test_the_literal_scan_finds_what_a_full_parse_finds(tmp_path: Path) -> None:
     assert scanned == full
     assert len(full) >= 5  # the test exercises the table
     assert {"58", "007", "1.0E6", "+5", "-5"} <= {v.value for v in full.values() if v}
+
+
+# --------------------------------------------------------------------------- answers
+
+
+TRICKY_TEXTS = [
+    'braces },{"o":{"type":"uri"}},{ and [{',
+    'quotes " and \\" and a backslash at the end \\',
+    "lines\nand\r\nCSV rows,\r\nwith commas",
+    "<result>not a result</result><result/>",
+    "tab\tseparated\tvalues",
+]
+
+
+@pytest.mark.parametrize(
+    "media_type",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
+def test_rows_are_counted_in_what_oxigraph_writes(media_type: str) -> None:
+    data = ox.Store()
+    p = ox.NamedNode(EX + "p")
+    for i, text in enumerate(TRICKY_TEXTS):
+        data.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal(text)))
+        data.add(ox.Quad(ox.NamedNode(f"{EX}s{i}"), p, ox.Literal(text, language="en")))
+    data.add(ox.Quad(ox.BlankNode("b"), p, ox.Triple(ox.NamedNode(EX + "a"), p, ox.Literal("x"))))
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
+    assert fmt is not None
+    for query, expected in [
+        ("SELECT ?s ?o ?none { ?s ?p ?o OPTIONAL { ?s <urn:none> ?none } }", 11),
+        ("SELECT ?o { ?s ?p ?o } LIMIT 3", 3),
+        ("SELECT ?x { FILTER(false) }", 0),
+        ("SELECT * {}", 1),
+        ("SELECT * { VALUES ?x { UNDEF UNDEF } }", 2),
+    ]:
+        body = data.query(query).serialize(format=fmt)  # type: ignore[union-attr]
+        assert body is not None
+        assert count_rows(body, media_type) == expected, (query, body)
+
+
+def test_a_syntax_error_points_into_the_query_as_sent() -> None:
+    """The row cap adds a LIMIT to the text; errors still point into the client's text."""
+    text = "SELECT * {\n  ?s ?p \n}"
+    with pytest.raises(SyntaxError) as direct:
+        ox.Store().query(text)
+    store = open_store(quiet_settings(query_workers=0), LIBRARY)
+    try:
+        with pytest.raises(QuerySyntaxError) as error:
+            store.query(QueryRequest(text))
+        assert error.value.position is not None
+        assert f"{error.value.position[0]}:{error.value.position[1]}" in str(direct.value)
+    finally:
+        store.close()
+
+
+def test_select_star_keeps_its_column_order_in_every_format(tmp_path: Path) -> None:
+    """Columns of SELECT * come in order of first appearance, whichever writer is used
+    (Oxigraph's own, for which the columns are spelled out, or Python's, taken when the
+    text is not rewritten: here because of a codepoint escape), capped alike."""
+    data = tmp_path / "unique.trig"
+    data.write_text(UNIQUE_TRIG)
+    store = open_store(quiet_settings(query_workers=0, cache_dir=tmp_path), [data])
+    query = "SELECT * { ?z ?y ?x FILTER(isIRI(?x)) } ORDER BY ?z ?y"
+    escaped = query.replace("isIRI(?x)", 'isIRI(?x) && STR(?x) != "\\u0041"')
+    try:
+        for text in (query, escaped):
+            for media_type in ("application/sparql-results+json", "text/tab-separated-values"):
+                whole = store.query(QueryRequest(text, media_type=media_type))
+                table = parse_results(whole.body, media_type)
+                assert table.variables == ["z", "y", "x"]
+                assert (whole.size, whole.truncated) == (len(table.rows), False) == (5, False)
+                capped = store.query(QueryRequest(text, media_type=media_type, max_rows=2))
+                assert parse_results(capped.body, media_type).rows == table.rows[:2]
+                assert (capped.size, capped.truncated) == (2, True)
+    finally:
+        store.close()
