@@ -15,13 +15,21 @@ both the raw and the expanded text are checked.
 The check is deliberately conservative: when in doubt it refuses. The worker processes
 that evaluate queries are also started without network access where the OS allows it,
 so this module is one of several layers, not the only one.
+
+A request's text is checked in the serving process and again in the query worker; the
+analysis of a text is remembered (a bounded LRU per process), so repeating a check costs
+a dictionary lookup. The same pass also notes where the query's own top-level ``LIMIT``
+and ``VALUES`` are, so an engine can cap the rows it returns by adding a ``LIMIT``
+(:meth:`QueryInfo.with_row_limit`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Final, Literal
 
 from r2p_graph.store import QueryForm, QueryRefused
@@ -76,16 +84,52 @@ class QueryInfo:
     uses_service: bool = False
     #: True when the query has FROM or FROM NAMED clauses.
     has_dataset_clause: bool = False
-    #: PREFIX declarations, in order.
-    prefixes: dict[str, str] = field(default_factory=dict)
+    #: PREFIX declarations, in order (read-only: an analysis is shared between callers).
+    prefixes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: True for ``SELECT *`` (the engine then chooses the column order).
     select_star: bool = False
     #: Variable names in order of first appearance in the text.
     variables: tuple[str, ...] = ()
+    #: The query's own top-level ``LIMIT``: (value, start, end) of its number in the text.
+    limit: tuple[int, int, int] | None = None
+    #: Where the top-level ``LIMIT`` may go: the offset of a trailing ``VALUES`` clause, or
+    #: the end of the text; None when unsure (codepoint escapes, unbalanced braces,
+    #: several top-level ``LIMIT``s).
+    limit_at: int | None = None
+    #: The offset of the ``*`` of ``SELECT *`` (None when rewriting is unsafe).
+    star_at: int | None = None
 
     @property
     def is_update(self) -> bool:
         return self.update_keyword is not None
+
+    def with_projection(self, text: str, variables: list[str]) -> str | None:
+        """``SELECT *`` of ``text`` spelled out as ``variables`` (which must be the
+        query's in-scope variables, e.g. what the engine reports for the ``*``): the same
+        query, with its columns in that order. None when ``text`` is not such a query."""
+        if self.star_at is None or text[self.star_at : self.star_at + 1] != "*":
+            return None
+        names = " ".join(f"?{name}" for name in variables) or "*"
+        return text[: self.star_at] + names + text[self.star_at + 1 :]
+
+    def with_row_limit(self, text: str, rows: int) -> tuple[str, bool] | None:
+        """``text`` changed so that it returns at most ``rows`` solutions, each still the
+        same and in the same order, and whether it was changed; None when that cannot be
+        done lexically. ``text`` must be the text this analysis is of, a SELECT query.
+
+        A top-level ``LIMIT`` applies after ORDER BY and OFFSET, so adding one (or
+        lowering the query's own) keeps exactly the first ``rows`` solutions; nothing is
+        wrapped, so the projection and its order are untouched.
+        """
+        if self.form != "SELECT" or self.limit_at is None:
+            return None
+        if self.limit is not None:
+            value, start, end = self.limit
+            if value <= rows:
+                return text, False
+            return text[:start] + str(rows) + text[end:], True
+        # After a line break: the text may end in a comment.
+        return text[: self.limit_at] + f"\nLIMIT {rows}\n" + text[self.limit_at :], True
 
     def column_order(self, columns: list[str]) -> list[str]:
         """For ``SELECT *``, ``columns`` in order of first appearance in the query
@@ -218,11 +262,29 @@ def _analyze_one(text: str) -> QueryInfo:
     variables: dict[str, None] = {}
     select_star = False
     in_prologue = True
+    depth = 0
+    star_at: int | None = None
+    limits: list[tuple[int, int, int] | None] = []
+    values_at: int | None = None
     tokens = list(tokenize(text))
     i = 0
     while i < len(tokens):
         token = tokens[i]
         word = token.text.upper() if token.kind == "WORD" else ""
+        if token.kind == "PUNCT" and token.text in "{}":
+            depth += 1 if token.text == "{" else -1
+        elif depth == 0 and not in_prologue and word == "LIMIT":
+            number = tokens[i + 1] if i + 1 < len(tokens) else None
+            limits.append(
+                (int(number.text), number.offset, number.offset + len(number.text))
+                if number is not None
+                and number.kind == "NUMBER"
+                and number.text.isdigit()
+                and len(number.text) < 19
+                else None
+            )
+        elif depth == 0 and not in_prologue and word == "VALUES" and values_at is None:
+            values_at = token.offset
         if in_prologue:
             if word == "PREFIX":
                 if (
@@ -250,6 +312,9 @@ def _analyze_one(text: str) -> QueryInfo:
                         following[:1] == ["*"]
                         or (following[:1] in (["DISTINCT"], ["REDUCED"]) and following[1:] == ["*"])
                     )
+                    if select_star:
+                        star = tokens[i + 1] if following[:1] == ["*"] else tokens[i + 2]
+                        star_at = star.offset
         if token.kind == "VAR":
             variables.setdefault(token.text[1:], None)
         if _may_be_service(token):
@@ -259,23 +324,46 @@ def _analyze_one(text: str) -> QueryInfo:
         elif word == "FROM":
             has_dataset_clause = True
         i += 1
+    limit_at: int | None = None
+    if depth == 0 and len(limits) <= 1 and None not in limits:
+        limit_at = len(text) if values_at is None else values_at
     return QueryInfo(
         form=form,
         update_keyword=update_keyword,
         uses_service=uses_service,
         has_dataset_clause=has_dataset_clause,
-        prefixes=prefixes,
+        prefixes=MappingProxyType(prefixes),
         select_star=select_star,
         variables=tuple(variables),
+        limit=limits[0] if limits else None,
+        limit_at=limit_at,
+        star_at=star_at,
     )
+
+
+#: Texts up to this many characters are remembered, the last this many of them.
+_CACHED_CHARS = 16_384
+_CACHED_TEXTS = 512
 
 
 def analyze(text: str) -> QueryInfo:
     """Query form, update keywords, SERVICE use, dataset clause and prefixes of ``text``.
 
     The text is read twice, as written and with codepoint escapes expanded; a keyword
-    found in either reading counts.
+    found in either reading counts. Analyses of texts up to 16k characters are
+    remembered (the last 512), and shared: treat the result as read-only.
     """
+    if len(text) <= _CACHED_CHARS:
+        return _analyze_remembered(text)
+    return _analyze(text)
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _analyze_remembered(text: str) -> QueryInfo:
+    return _analyze(text)
+
+
+def _analyze(text: str) -> QueryInfo:
     raw = _analyze_one(text)
     expanded_text = unescape_codepoints(text)
     if expanded_text == text:
@@ -289,6 +377,10 @@ def analyze(text: str) -> QueryInfo:
         prefixes=expanded.prefixes or raw.prefixes,
         select_star=expanded.select_star,
         variables=expanded.variables,
+        # Offsets in the expanded text are not offsets in the text: no rewriting.
+        limit=None,
+        limit_at=None,
+        star_at=None,
     )
 
 

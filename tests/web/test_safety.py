@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.web.conftest import LIBRARY, Canary, LiveServer, live_server
+from tests.web.w3c import parse_results
 
 pytestmark = pytest.mark.xdist_group("safety")
 
@@ -404,3 +405,50 @@ def test_cors_can_be_turned_off() -> None:
         response = requests.get(live.endpoint, params={"query": "ASK {"}, timeout=30)
         assert response.status_code == 400
         assert "Access-Control-Allow-Origin" not in response.headers
+
+
+RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+#: Blank nodes are left out: their labels differ between servers.
+NAMED = "?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o))"
+ORDERED = "SELECT ?s ?p ?o { " + NAMED + " } ORDER BY ?s ?p ?o"
+
+
+@pytest.mark.parametrize("media_type", RESULT_TYPES)
+@pytest.mark.parametrize(
+    ("query", "truncated"),
+    [
+        (ORDERED, True),
+        (ORDERED + " LIMIT 100", True),
+        (ORDERED + " OFFSET 4", True),
+        (ORDERED + " OFFSET 19", False),
+        (ORDERED + " LIMIT 3", False),
+        (ORDERED + " LIMIT 2 OFFSET 1", False),
+        ("SELECT ?p ?o { ?s ?p ?o } ORDER BY ?p ?o VALUES ?s { <http://example.org/book1> }", True),
+        ("SELECT * { " + NAMED + " } ORDER BY ?s ?p ?o", True),
+    ],
+)
+def test_capped_rows_are_the_first_rows_in_every_format(
+    small: LiveServer, server: LiveServer, media_type: str, query: str, truncated: bool
+) -> None:
+    """The cap keeps the first max_rows solutions of the answer, in order, in every
+    result format, and says so when it cut any."""
+    headers = {"Accept": media_type}
+    capped = requests.get(small.endpoint, params={"query": query}, headers=headers, timeout=30)
+    whole = requests.get(server.endpoint, params={"query": query}, headers=headers, timeout=30)
+    assert capped.status_code == whole.status_code == 200
+    first = parse_results(capped.content, media_type)
+    full = parse_results(whole.content, media_type)
+    assert first.variables == full.variables
+    assert first.rows == full.rows[:3]
+    assert capped.headers["X-R2P-Result-Size"] == str(len(first.rows))
+    if truncated:
+        assert len(full.rows) > 3
+        assert capped.headers["X-R2P-Results-Truncated"] == "max_rows=3"
+    else:
+        assert first.rows == full.rows
+        assert "X-R2P-Results-Truncated" not in capped.headers

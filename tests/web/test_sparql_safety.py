@@ -172,3 +172,103 @@ def test_unescape_codepoints() -> None:
 )
 def test_is_iri(value: str, ok: bool) -> None:
     assert is_iri(value) is ok
+
+
+# --------------------------------------------------------------------------- remembered
+
+
+def test_analyses_are_remembered_and_still_refuse() -> None:
+    text = "SELECT * { ?s ?p ?o } # asked twice"
+    assert analyze(text) is analyze(text)
+    long = "ASK {} # " + "x" * 20_000  # too long to remember: analyzed again, alike
+    assert analyze(long) == analyze(long)
+    for _ in range(3):
+        for refused, message in (
+            (SERVICE_QUERIES[0], SERVICE_REFUSAL),
+            ("LOAD <http://example.org/data.ttl>", LOAD_REFUSAL),
+            ("DROP ALL", UPDATE_REFUSAL),
+            ("INSERT DATA { <a:b> <a:c> <a:d> } # " + "x" * 20_000, UPDATE_REFUSAL),
+        ):
+            with pytest.raises(QueryRefused) as error:
+                check_query(refused)
+            assert str(error.value) == message
+
+
+def test_a_remembered_analysis_cannot_be_changed() -> None:
+    info = analyze("PREFIX ex: <http://example.org/> SELECT * {}")
+    with pytest.raises(TypeError):
+        info.prefixes["ex"] = "http://elsewhere/"  # type: ignore[index]
+    assert analyze("PREFIX ex: <http://example.org/> SELECT * {}").prefixes == {
+        "ex": "http://example.org/"
+    }
+
+
+# --------------------------------------------------------------------------- row limit
+
+ALL = "SELECT * { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "changed"),
+    [
+        (ALL, ALL + "\nLIMIT 11\n", True),
+        (ALL + " # ends in a comment", ALL + " # ends in a comment\nLIMIT 11\n", True),
+        (ALL + " ORDER BY ?s OFFSET 5", ALL + " ORDER BY ?s OFFSET 5\nLIMIT 11\n", True),
+        (ALL + " LIMIT 5", ALL + " LIMIT 5", False),
+        (ALL + " LIMIT 11", ALL + " LIMIT 11", False),
+        (ALL + " limit 500 OFFSET 2", ALL + " limit 11 OFFSET 2", True),
+        (ALL + " OFFSET 2 LIMIT 500", ALL + " OFFSET 2 LIMIT 11", True),
+        (
+            "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 500 } }",
+            "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 500 } }\nLIMIT 11\n",
+            True,
+        ),
+        (
+            "SELECT ?s { ?s ?p ?o } VALUES ?s { <http://x/> }",
+            "SELECT ?s { ?s ?p ?o } \nLIMIT 11\nVALUES ?s { <http://x/> }",
+            True,
+        ),
+        (
+            "SELECT ?s { VALUES ?s { <http://x/> } ?s ?p ?o }",
+            "SELECT ?s { VALUES ?s { <http://x/> } ?s ?p ?o }\nLIMIT 11\n",
+            True,
+        ),
+        (
+            "SELECT ?s { ?s ?p 'LIMIT 3' FILTER EXISTS { ?s ?q ?r } } GROUP BY ?s",
+            "SELECT ?s { ?s ?p 'LIMIT 3' FILTER EXISTS { ?s ?q ?r } } GROUP BY ?s\nLIMIT 11\n",
+            True,
+        ),
+    ],
+)
+def test_a_row_limit_is_added_at_the_top_level(text: str, expected: str, changed: bool) -> None:
+    assert analyze(text).with_row_limit(text, 11) == (expected, changed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ASK { ?s ?p ?o }",
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        ALL + " LIMIT 1 LIMIT 2",  # not SPARQL: left for the engine to refuse
+        ALL + " LIMIT ?n",
+        "SELECT * { ?s ?p ?o",
+        "SELECT * { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o } \\u004CIMIT 500",  # escapes: offsets would not match
+    ],
+)
+def test_no_row_limit_where_the_text_cannot_take_one(text: str) -> None:
+    assert analyze(text).with_row_limit(text, 11) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT ?s ?p ?o { ?s ?p ?o }"),
+        ("select distinct * { ?s ?p ?o }", "select distinct ?s ?p ?o { ?s ?p ?o }"),
+        ("BASE <http://a/> SELECT REDUCED * {}", "BASE <http://a/> SELECT REDUCED ?s ?p ?o {}"),
+        ("SELECT ?s { ?s ?p ?o }", None),
+        ("SELECT \\u002A { ?s ?p ?o }", None),
+    ],
+)
+def test_select_star_can_be_spelled_out(text: str, expected: str | None) -> None:
+    assert analyze(text).with_projection(text, ["s", "p", "o"]) == expected
