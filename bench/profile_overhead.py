@@ -5,7 +5,9 @@
 Uses the cached build of ``bench/out/<SIZE>/cache`` (``bench/run.py`` makes it) and times
 each SELECT/ASK query of the mix, median of repeated runs, layer by layer:
 
-1. ``native``: pyoxigraph evaluates (union default graph) and serializes JSON itself;
+1. ``native``: pyoxigraph evaluates (union default graph) and serializes JSON itself, in
+   memory; ``on-disk``: the same on the served folder's on-disk store, opened read-only
+   (what the workers use with ``R2P_WORKER_STORE=disk``, the default);
 2. ``engine``: our store with the engine in this process (``query_workers = 0``): the
    safety check, the engine's evaluation and serialization;
 3. ``pool``: the same through a :class:`~r2p_graph.store.workers.WorkerPool` (request and
@@ -16,7 +18,8 @@ each SELECT/ASK query of the mix, median of repeated runs, layer by layer:
 6. ``oxigraph``: ``oxigraph serve-read-only --union-default-graph`` on
    ``bench/out/<SIZE>/oxigraph-db`` (made by ``bench/run.py``), the same way.
 
-Then cProfiles the app layer for the query whose app/native ratio is worst. Prints a table.
+``R2P_WORKER_STORE=memory`` in the environment measures the other worker store. Then
+cProfiles the app layer for the query whose app/native ratio is worst. Prints a table.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from r2p_graph.store import QueryRequest  # noqa: E402
 from r2p_graph.store.factory import open_store  # noqa: E402
 
 JSON = "application/sparql-results+json"
-LAYERS = ("native", "engine", "pool", "app", "http", "oxigraph")
+LAYERS = ("native", "on-disk", "engine", "pool", "app", "http", "oxigraph")
 
 
 def median_ms(fn: Callable[[], object], seconds: float = 0.6, most: int = 200) -> float:
@@ -131,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env(access_log=False, max_rows=10**8, worker_isolation=False)
     inline = open_store(settings.replace(query_workers=0), [str(nq)])
     pooled = open_store(settings.replace(query_workers=1), [str(nq)])
+    served = inline.snapshot  # type: ignore[attr-defined]
+    assert served is not None and served.store is not None
+    disk_store = ox.Store.read_only(str(served.store))
+    print(f"worker store: {settings.worker_store}", flush=True)
     client = create_app(settings, store=pooled).test_client()
     log = BENCH / "out" / "logs" / "profile_overhead.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -149,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             request = QueryRequest(text=q.text, media_type=JSON, timeout=120, max_rows=10**8)
 
-            def native(text: str = q.text) -> None:
-                result = native_store.query(text, use_default_graph_as_union=True)
+            def native(text: str = q.text, store: ox.Store = native_store) -> None:
+                result = store.query(text, use_default_graph_as_union=True)
                 result.serialize(format=ox.QueryResultsFormat.JSON)  # type: ignore[union-attr]
 
             def app(text: str = q.text) -> None:
@@ -161,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
             times = {
                 "native": median_ms(native),
+                "on-disk": median_ms(lambda t=q.text: native(t, disk_store)),
                 "engine": median_ms(lambda r=request: inline.query(r)),
                 "pool": median_ms(lambda r=request: pooled.query(r)),
                 "app": median_ms(app),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -70,32 +71,57 @@ def _start_timer() -> None:
 
 def _finish(response: Response) -> Response:
     settings = web_context().settings
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    headers = response.headers
     if settings.cors:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = _EXPOSED
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            requested = request.headers.get("Access-Control-Request-Headers")
-            response.headers["Access-Control-Allow-Headers"] = requested or "Accept, Content-Type"
-            response.headers["Access-Control-Max-Age"] = "86400"
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = _EXPOSED
+        if req.method == "OPTIONS":
+            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            requested = req.headers.get("Access-Control-Request-Headers")
+            headers["Access-Control-Allow-Headers"] = requested or "Accept, Content-Type"
+            headers["Access-Control-Max-Age"] = "86400"
+    if "X-Content-Type-Options" not in headers:
+        headers.add("X-Content-Type-Options", "nosniff")
     if settings.access_log:
-        started = g.get("r2p_started")
+        state = g._get_current_object()
+        started = getattr(state, "r2p_started", None)
         record = {
             "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "method": request.method,
-            "path": request.path,
+            "method": req.method,
+            "path": req.path,
             "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
-            "query_ms": _rounded(g.get("r2p_query_ms")),
-            "form": g.get("r2p_form"),
-            "result_size": g.get("r2p_result_size"),
-            "truncated": g.get("r2p_truncated") or None,
+            "query_ms": _rounded(getattr(state, "r2p_query_ms", None)),
+            "form": getattr(state, "r2p_form", None),
+            "result_size": getattr(state, "r2p_result_size", None),
+            "truncated": getattr(state, "r2p_truncated", None) or None,
             "bytes": response.content_length,
-            "error": g.get("r2p_error"),
+            "error": getattr(state, "r2p_error", None),
         }
-        _access_logger().info(json.dumps({k: v for k, v in record.items() if v is not None}))
+        _log_access(json.dumps({k: v for k, v in record.items() if v is not None}))
     return response
+
+
+def _log_access(line: str) -> None:
+    """Log one access line. With the logger as set up here (its own stream handler, no
+    filters), the line is written straight to the stream, without a LogRecord."""
+    logger = _access_logger()
+    handlers = logger.handlers
+    if (
+        len(handlers) == 1
+        and getattr(handlers[0], "_r2p_access", False)
+        and not logger.filters
+        and not handlers[0].filters
+        and logger.isEnabledFor(logging.INFO)
+        and isinstance(handlers[0], logging.StreamHandler)
+    ):
+        handler = handlers[0]
+        with handler.lock or contextlib.nullcontext():
+            handler.stream.write(line + "\n")
+            handler.stream.flush()
+        return
+    logger.info(line)
 
 
 def _rounded(value: object) -> float | None:

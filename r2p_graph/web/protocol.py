@@ -22,9 +22,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, g, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from r2p_graph import sparql_safety
 from r2p_graph.config import Settings
@@ -77,14 +80,33 @@ def _decode(data: bytes, what: str) -> str:
         ) from None
 
 
+#: Parameter strings up to this long are remembered (the last _REMEMBERED of them): a
+#: client repeating a request (a dashboard, a chart) skips percent-decoding its query.
+_REMEMBERED_CHARS = 16_384
+_REMEMBERED = 256
+
+
 def _parse_params(text: str, what: str) -> Params:
+    if len(text) <= _REMEMBERED_CHARS:
+        return list(_parse_remembered(text, what))
+    return list(_parse_params_now(text, what))
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _parse_remembered(text: str, what: str) -> tuple[tuple[str, str], ...]:
+    return _parse_params_now(text, what)  # an ApiError is raised, never remembered
+
+
+def _parse_params_now(text: str, what: str) -> tuple[tuple[str, str], ...]:
     try:
-        return parse_qsl(
-            text,
-            keep_blank_values=True,
-            encoding="utf-8",
-            errors="strict",
-            max_num_fields=_MAX_FIELDS,
+        return tuple(
+            parse_qsl(
+                text,
+                keep_blank_values=True,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=_MAX_FIELDS,
+            )
         )
     except UnicodeDecodeError:
         raise ApiError(
@@ -157,6 +179,23 @@ def _graph_iris(params: Params, name: str) -> tuple[str, ...]:
 
 def choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
     """The media type to answer with: ``format=`` first, else the Accept header (406)."""
+    if not format_values:
+        header = request.headers.get("Accept")
+        if header is None or len(header) <= _REMEMBERED_CHARS:
+            chosen = _negotiated(header, tuple(offers))
+            if chosen is not None:
+                return chosen
+    return _choose_format(offers, format_values)
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _negotiated(header: str | None, offers: tuple[str, ...]) -> str | None:
+    """The offer an Accept header prefers (clients send a handful of distinct headers)."""
+    accept = parse_accept_header(header, MIMEAccept) if header else None
+    return negotiation.negotiate(accept, offers)
+
+
+def _choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
     if format_values:
         chosen = negotiation.from_format_param(format_values, offers)
         if chosen is None:
@@ -280,7 +319,7 @@ def sparql() -> Response:
         media_type=media_type,
         timeout=timeout,
         max_rows=settings.max_rows,
-        base_iri=endpoint_url(),
+        base_iri=_endpoint_url(settings),
     )
     started = time.perf_counter()
     try:
@@ -303,10 +342,38 @@ def sparql() -> Response:
     g.r2p_form = result.form
     g.r2p_result_size = result.size
     g.r2p_truncated = result.truncated
-    response = Response(result.body, status=200)
-    response.headers["Content-Type"] = formats.content_type(result.media_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["X-R2P-Result-Size"] = str(result.size)
+    headers = [
+        ("Content-Type", formats.content_type(result.media_type)),
+        ("Vary", "Accept"),
+        ("X-R2P-Result-Size", str(result.size)),
+    ]
     if result.truncated:
-        response.headers["X-R2P-Results-Truncated"] = f"max_rows={settings.max_rows}"
-    return response
+        headers.append(("X-R2P-Results-Truncated", f"max_rows={settings.max_rows}"))
+    return Response(result.body, status=200, headers=headers)
+
+
+#: (public URL, scheme, Host, server, script root, path) -> endpoint URL; bounded, since
+#: the Host header is the client's to choose.
+_ENDPOINTS: dict[tuple[str | None, ...], str] = {}
+_MAX_ENDPOINTS = 64
+
+
+def _endpoint_url(settings: Settings) -> str:
+    """:func:`~r2p_graph.web.context.endpoint_url`, remembered per request origin."""
+    environ = request.environ
+    key = (
+        settings.public_url,
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME"),
+        environ.get("PATH_INFO"),
+    )
+    url = _ENDPOINTS.get(key)
+    if url is None:
+        url = endpoint_url()
+        if len(_ENDPOINTS) >= _MAX_ENDPOINTS:
+            _ENDPOINTS.clear()
+        _ENDPOINTS[key] = url
+    return url
