@@ -17,9 +17,18 @@ Settings come from ``R2P_*`` environment variables (see ``r2p_graph/config.py``)
 ``R2P_PUBLIC_URL`` behind a proxy so the service description names the public endpoint.
 """
 
-from r2p_graph.web.app import create_app
+from typing import Any
 
-__all__ = ["create_app"]
+
+def __getattr__(name: str) -> Any:
+    """``server.create_app`` is :func:`r2p_graph.web.app.create_app`, imported on first
+    use: ``python server.py`` starts its query workers before the web app is imported,
+    so that the two happen together."""
+    if name == "create_app":
+        from r2p_graph.web.app import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":

@@ -128,6 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--engine", default="oxigraph")
+    parser.add_argument(
+        "--entry",
+        choices=("cli", "server.py"),
+        default="cli",
+        help="start with r2p-graph serve (default) or python server.py (default dataset only)",
+    )
+    parser.add_argument("--worker-store", choices=("disk", "memory"), default="disk")
     args = parser.parse_args(argv)
     r2p = str(ROOT / ".venv" / "bin" / "r2p-graph")
     log = BENCH / "out" / "logs" / "startup.log"
@@ -137,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         build = build_file(size)
         env, cache = default_cache(size, build)
         cmd = [r2p, "serve"] if args.mode == "default" else [r2p, "serve", str(build)]
+        if args.entry == "server.py":
+            cmd = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "server.py")]
         env["R2P_ENGINE"] = args.engine
+        env["R2P_WORKER_STORE"] = args.worker_store
         if args.fresh:
             forget_reusables(cache)
         runs = []

@@ -19,12 +19,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, cast
-
-import pyoxigraph as ox
+from typing import IO, TYPE_CHECKING, cast
 
 from r2p_graph.sparql_safety import is_iri
 from r2p_graph.store import formats
+
+if TYPE_CHECKING:  # imported where files are parsed: a cached start never needs it
+    import pyoxigraph as ox
 
 #: File extension -> media type of the parser to use.
 EXTENSIONS: dict[str, str] = {
@@ -115,6 +116,8 @@ def parse_source(spec: str | os.PathLike[str] | GraphSource) -> GraphSource:
 
 
 def _ox_format(media_type: str) -> ox.RdfFormat:
+    import pyoxigraph as ox
+
     fmt = ox.RdfFormat.from_media_type(media_type)
     if fmt is None:  # pragma: no cover - every EXTENSIONS value is known to pyoxigraph
         raise DatasetLoadError(f"no parser for {media_type}")
@@ -122,6 +125,8 @@ def _ox_format(media_type: str) -> ox.RdfFormat:
 
 
 def _quads(source: GraphSource) -> Iterator[ox.Quad]:
+    import pyoxigraph as ox
+
     path = source.path
     if not path.is_file():
         raise DatasetLoadError(f"{path}: no such file")
@@ -151,6 +156,8 @@ def _snapshot(dataset: ox.Dataset, out_dir: Path) -> DatasetSnapshot:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "dataset.nq"
+    import pyoxigraph as ox
+
     ox.serialize(dataset, str(path), format=ox.RdfFormat.N_QUADS)
     graphs: dict[str, int] = {}
     default_count = 0
@@ -169,6 +176,8 @@ def build_snapshot(
     sources: Iterable[str | os.PathLike[str] | GraphSource], out_dir: Path
 ) -> DatasetSnapshot:
     """Parse every source and write ``out_dir/dataset.nq`` (duplicates removed)."""
+    import pyoxigraph as ox
+
     dataset = ox.Dataset()
     for spec in sources:
         source = parse_source(spec)

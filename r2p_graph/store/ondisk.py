@@ -23,9 +23,10 @@ SHA-256 of the files' paths, graphs and bytes, in ``<cache_dir>/served/``. A fol
 by another pyoxigraph version, or for a build file that has since changed, is made again.
 
 The union of the graphs is a *set* when no triple is stored in two graphs (checked once,
-here, with one ASK). Workers then answer queries without a dataset with Oxigraph's own
-``use_default_graph_as_union``; otherwise (files that repeat triples across graphs) each
-worker materializes the merge in memory, as SPARQL's set semantics require.
+here: its distinct triples are as many as its quads). Workers then answer queries without
+a dataset with Oxigraph's own ``use_default_graph_as_union``; otherwise (files that repeat
+triples across graphs) each worker materializes the merge in memory, as SPARQL's set
+semantics require.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +60,11 @@ _STALE_SECONDS = 24 * 3600
 _XSD_LITERAL = b'"^^<http://www.w3.org/2001/XMLSchema#'
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _CHUNK = 1 << 24
-#: True when one triple is stored in two graphs (the stored default graph counts as one).
-_REPEATS_ACROSS_GRAPHS = """ASK {
-  { SELECT ?s ?p ?o (COUNT(*) AS ?copies)
-    WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }
-    GROUP BY ?s ?p ?o }
-  FILTER(?copies > 1)
+#: Distinct triples over every graph (the stored default graph included): fewer than
+#: the quads when a triple is stored in two graphs. (A COUNT of a DISTINCT is ~1.5x faster
+#: in Oxigraph than an ASK over a GROUP BY ... HAVING, 2.9 s vs 4.5 s at 1.6M quads.)
+_DISTINCT_TRIPLES = """SELECT (COUNT(*) AS ?n) WHERE {
+  SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }
 }"""
 _COUNT_NAMED = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -182,6 +181,8 @@ def _ensure(
 def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
     """Make ``root/key`` from ``recipe`` (see :func:`for_build`, :func:`for_files`);
     returns timings. Runs in a child process (``python -m r2p_graph.store.ondisk``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyoxigraph as ox
 
     _remove_stale(root)
@@ -198,28 +199,24 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
             # reads the file during the bulk load, the counts and the check run together.
             scan = pool.submit(original_literals, snapshot)
             started = time.perf_counter()
-            store = ox.Store(str(work / STORE))
-            try:
-                store.bulk_load(path=str(snapshot), format=fmt)
-            except SyntaxError as exc:
-                raise DatasetLoadError(f"{label}: {exc}") from exc
+            _bulk_load(work / STORE, snapshot, fmt, label)
             timings["bulk_load"] = time.perf_counter() - started
             started = time.perf_counter()
+            # Counted as the workers will read it: read-only (~2x faster than read-write).
+            store = ox.Store.read_only(str(work / STORE))
             non_empty = len(list(store.named_graphs())) + bool(store.query("ASK { ?s ?p ?o }"))
-            repeats = pool.submit(_repeats_across_graphs, store) if non_empty > 1 else None
+            distinct = pool.submit(_distinct_triples, store) if non_empty > 1 else None
             named = pool.submit(_named_counts, store)
             default = _count(store.query(_COUNT_DEFAULT))
             graphs = named.result()
-            union_is_set = repeats is None or not repeats.result()
+            quads = default + sum(graphs.values())
+            union_is_set = distinct is None or distinct.result() == quads
             timings["counts"] = time.perf_counter() - started
             started = time.perf_counter()
             originals = scan.result()
             timings["literal_scan_wait"] = time.perf_counter() - started
-            del named, repeats
+            del named, distinct, store
         ox.serialize(originals, str(work / ORIGINALS), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
-        gc.collect()  # closes the read-write store before anyone opens it read-only
         meta = {
             "layout": LAYOUT,
             "pyoxigraph": _pyoxigraph_version(),
@@ -236,6 +233,20 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return timings
+
+
+def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str) -> None:
+    """Load ``snapshot`` into a new on-disk store at ``location`` and close it again."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(location))
+    try:
+        store.bulk_load(path=str(snapshot), format=fmt)
+    except SyntaxError as exc:
+        raise DatasetLoadError(f"{label}: {exc}") from exc
+    store.flush()
+    del store
+    gc.collect()  # closes the read-write store before it is opened read-only
 
 
 def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any]:
@@ -274,8 +285,8 @@ def _named_counts(store: Any) -> dict[str, int]:
     return {row[0].value: int(row[1].value) for row in store.query(_COUNT_NAMED)}
 
 
-def _repeats_across_graphs(store: Any) -> bool:
-    return bool(store.query(_REPEATS_ACROSS_GRAPHS))
+def _distinct_triples(store: Any) -> int:
+    return _count(store.query(_DISTINCT_TRIPLES))
 
 
 def _count(solutions: Any) -> int:

@@ -455,6 +455,14 @@ def test_a_build_is_linked_and_a_single_nquads_file_copied(tmp_path: Path) -> No
     )
 
 
+def test_a_broken_nquads_file_is_named_and_leaves_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.nq"
+    broken.write_text(f"<{EX}a> <{EX}b> .\n")
+    with pytest.raises(DatasetLoadError, match=r"broken\.nq"):
+        for_files([GraphSource(broken)], tmp_path / "cache")
+    assert list((tmp_path / "cache" / "served").iterdir()) == []
+
+
 def test_two_servers_making_the_same_folder_agree(tmp_path: Path) -> None:
     sources = [GraphSource(p) for p in LIBRARY]
     made: list[DatasetSnapshot] = []
