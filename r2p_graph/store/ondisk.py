@@ -17,10 +17,15 @@ place: a folder that exists is complete, and two servers starting together race
 harmlessly (one rename wins, the other folder is dropped). Later starts only read
 ``meta.json``.
 
-Keys: for the project's dataset the build file's name (``dataset-<input fingerprint>``),
-in ``served/`` beside the build; for ``r2p-graph serve FILE...`` ``files-<digest>``, a
-SHA-256 of the files' paths, graphs and bytes, in ``<cache_dir>/served/``. A folder made
-by another pyoxigraph version, or for a build file that has since changed, is made again.
+Keys: for the project's dataset the build file's name (``dataset-<input fingerprint>``)
+and a digest of its size and time, in ``served/`` beside the build; for ``r2p-graph serve
+FILE...`` ``files-<digest>``, a SHA-256 of the files' paths, graphs and bytes, in
+``<cache_dir>/served/``. Both digests include pyoxigraph's version and this module's
+layout, so a folder is never replaced under a running server: what changed gets a new one.
+
+A server holds a shared lock on the folder it serves for as long as it runs. When a
+folder is made, the others that nobody holds are removed if they are of no further use:
+a build's folder once the build file is gone, a ``files-`` folder unused for a week.
 
 The union of the graphs is a *set* when no triple is stored in two graphs (checked once,
 here: its distinct triples are as many as its quads). Workers then answer queries without
@@ -31,6 +36,8 @@ semantics require.
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import gc
 import hashlib
 import json
@@ -39,10 +46,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from r2p_graph.store import formats
 from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource
@@ -56,6 +64,11 @@ META = "meta.json"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 #: Temporary and replaced folders older than this are removed when a new folder is made.
 _STALE_SECONDS = 24 * 3600
+#: A ``files-`` folder nobody has started from for this long is removed.
+_UNUSED_SECONDS = 7 * 24 * 3600
+#: The folders this process serves, each held with a shared lock until the process ends.
+_HELD: dict[Path, IO[bytes]] = {}
+_HELD_LOCK = threading.Lock()
 
 _XSD_LITERAL = b'"^^<http://www.w3.org/2001/XMLSchema#'
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -86,7 +99,9 @@ def for_build(build: Path) -> DatasetSnapshot:
     stat = build.stat()
     source = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     recipe = {"kind": "build", "build": str(build.resolve()), "source": source}
-    return _ensure(served_root_for_build(build), build.stem, recipe, source)
+    stamp = f"{_layout()}\n{stat.st_size}\n{stat.st_mtime_ns}".encode()
+    key = f"{build.stem}.{hashlib.sha256(stamp).hexdigest()[:12]}"
+    return _ensure(served_root_for_build(build), key, recipe, source)
 
 
 def for_files(sources: Sequence[GraphSource], cache_dir: Path) -> DatasetSnapshot:
@@ -102,7 +117,7 @@ def for_files(sources: Sequence[GraphSource], cache_dir: Path) -> DatasetSnapsho
 
 def sources_digest(sources: Sequence[GraphSource]) -> str:
     """SHA-256 over each file's path (relative IRIs resolve against it), graph and bytes."""
-    digest = hashlib.sha256(f"r2p-served-layout={LAYOUT}\n".encode())
+    digest = hashlib.sha256(f"{_layout()}\n".encode())
     for source in sources:
         digest.update(f"{source.path.resolve()}\n{source.graph or ''}\n".encode())
         try:
@@ -113,10 +128,15 @@ def sources_digest(sources: Sequence[GraphSource]) -> str:
     return digest.hexdigest()[:32]
 
 
+@functools.cache
 def _pyoxigraph_version() -> str:
     from importlib.metadata import version
 
     return version("pyoxigraph")
+
+
+def _layout() -> str:
+    return f"r2p-served-layout={LAYOUT} pyoxigraph={_pyoxigraph_version()}"
 
 
 def read_served(folder: Path, source: dict[str, int] | None = None) -> DatasetSnapshot | None:
@@ -146,9 +166,10 @@ def _ensure(
     root: Path, key: str, recipe: dict[str, Any], source: dict[str, int] | None
 ) -> DatasetSnapshot:
     folder = root / key
-    snapshot = read_served(folder, source)
-    if snapshot is not None:
-        return snapshot
+    if _hold(folder):
+        snapshot = read_served(folder, source)
+        if snapshot is not None:
+            return snapshot
     root.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -169,10 +190,42 @@ def _ensure(
     if done.returncode != 0 or "error" in outcome:
         message = outcome.get("error") or f"the store maker exited with status {done.returncode}"
         raise DatasetLoadError(str(message))
-    snapshot = read_served(folder, source)
+    snapshot = read_served(folder, source) if _hold(folder) else None
     if snapshot is None:
         raise DatasetLoadError(f"{folder}: the served dataset could not be made")
     return snapshot
+
+
+def _hold(folder: Path) -> bool:
+    """Hold ``folder`` (a shared lock on its ``meta.json``, until this process ends) and
+    note that it was used now; False when there is no complete folder to hold."""
+    meta = folder / META
+    with _HELD_LOCK:
+        held = _HELD.get(folder)
+        if held is not None:
+            try:
+                if os.fstat(held.fileno()).st_ino == meta.stat().st_ino:
+                    return True
+            except OSError:
+                pass
+            held.close()  # the folder was replaced (remade for a changed build)
+            del _HELD[folder]
+        try:
+            handle = meta.open("rb")
+        except OSError:
+            return False
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        try:
+            current = meta.stat().st_ino == os.fstat(handle.fileno()).st_ino
+            if current:
+                os.utime(meta)
+        except OSError:
+            current = False
+        if not current:  # removed or replaced between the open and the lock
+            handle.close()
+            return False
+        _HELD[folder] = handle
+        return True
 
 
 # --------------------------------------------------------------------------- maker side
@@ -186,6 +239,7 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
     import pyoxigraph as ox
 
     _remove_stale(root)
+    _remove_unused(root, keep=key)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".tmp", dir=root))
@@ -220,6 +274,7 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
         meta = {
             "layout": LAYOUT,
             "pyoxigraph": _pyoxigraph_version(),
+            "build": recipe.get("build"),
             "source": recipe.get("source"),
             "graphs": dict(sorted(graphs.items())),
             "default_graph_triples": default,
@@ -296,35 +351,25 @@ def _count(solutions: Any) -> int:
 
 
 def _publish(work: Path, folder: Path) -> None:
-    """Rename ``work`` to ``folder``; a folder already there (another process made it, or
-    an outdated one) is kept, or moved aside when outdated."""
+    """Rename ``work`` to ``folder``. A complete folder already there was made by another
+    process for the same key: it is kept and ``work`` dropped."""
     try:
         os.rename(work, folder)
         return
     except OSError:
-        if not folder.exists():
+        if read_served(folder) is None:
             raise
-    if read_served(folder, _meta_source(work)) is not None:
-        shutil.rmtree(work, ignore_errors=True)  # another server made the same folder
-        return
-    # An outdated folder: move it aside (a running server may still read it; it is removed
-    # with the other stale folders a day later), then put ours in place.
-    aside = folder.with_name(f".{folder.name}.{os.getpid()}.{time.time_ns()}.old")
-    os.rename(folder, aside)
-    try:
-        os.rename(work, folder)
-    except OSError:
-        if read_served(folder, _meta_source(work)) is None:
-            raise
-        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
 
 
-def _meta_source(folder: Path) -> dict[str, int] | None:
+def _source_exists(folder: Path) -> bool:
+    """True when the build a folder was made from is still there, unchanged."""
     try:
-        source = json.loads((folder / META).read_text(encoding="utf-8")).get("source")
-    except (OSError, ValueError):
-        return None
-    return source if isinstance(source, dict) else None
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+        stat = Path(meta["build"]).stat()
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return bool(meta.get("source") == {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
 
 
 def _remove_stale(root: Path) -> None:
@@ -337,6 +382,35 @@ def _remove_stale(root: Path) -> None:
                     shutil.rmtree(entry, ignore_errors=True)
             except OSError:
                 pass
+
+
+def _remove_unused(root: Path, *, keep: str) -> None:
+    """Remove the folders no server holds that are of no further use: a build's once its
+    build file is gone (the folder's hard link would keep the file's space taken), a
+    ``files-`` folder nobody started from for a week."""
+    now = time.time()
+    for entry in root.iterdir():
+        if entry.name.startswith(".") or entry.name == keep:
+            continue
+        meta = entry / META
+        try:
+            idle = now - meta.stat().st_mtime
+        except OSError:
+            continue
+        if entry.name.startswith("files-"):
+            useless = idle > _UNUSED_SECONDS
+        else:
+            useless = not _source_exists(entry)
+        if not useless:
+            continue
+        try:
+            with meta.open("rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                aside = root / f".{entry.name}.{os.getpid()}.{time.time_ns()}.old"
+                os.rename(entry, aside)
+            shutil.rmtree(aside, ignore_errors=True)
+        except OSError:
+            continue  # in use (locked), or gone already
 
 
 # --------------------------------------------------------------------------- literals

@@ -4,6 +4,7 @@ dataset path."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -461,6 +462,45 @@ def test_a_broken_nquads_file_is_named_and_leaves_nothing(tmp_path: Path) -> Non
     with pytest.raises(DatasetLoadError, match=r"broken\.nq"):
         for_files([GraphSource(broken)], tmp_path / "cache")
     assert list((tmp_path / "cache" / "served").iterdir()) == []
+
+
+def make_unheld(root: Path, key: str, recipe: dict[str, object]) -> Path:
+    """A served folder made by another process, which does not hold it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "r2p_graph.store.ondisk", str(root), key, json.dumps(recipe)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / key
+
+
+def test_folders_of_no_further_use_are_removed_unless_held(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    root = cache / "served"
+    root.mkdir(parents=True)
+    files = []
+    for name in "abcd":
+        files.append(tmp_path / f"{name}.ttl")
+        files[-1].write_text(f"<{EX}s> <{EX}p> <{EX}{name}> .\n")
+    held = for_files([GraphSource(files[0])], cache).path.parent  # this process serves it
+    idle = make_unheld(root, "files-idle", {"kind": "files", "sources": [[str(files[1]), None]]})
+    recent = make_unheld(root, "files-new", {"kind": "files", "sources": [[str(files[2]), None]]})
+    build = cache / "dataset-gone.nq"
+    build.write_text(f"<{EX}s> <{EX}p> <{EX}o> .\n")
+    source = {"size": build.stat().st_size, "mtime_ns": build.stat().st_mtime_ns}
+    recipe = {"kind": "build", "build": str(build), "source": source}
+    gone = make_unheld(root, "dataset-gone.x", recipe)
+    build.unlink()
+    week_ago = time.time() - 8 * 24 * 3600
+    for folder in (held, idle):
+        os.utime(folder / "meta.json", (week_ago, week_ago))
+    made = for_files([GraphSource(files[3])], cache).path.parent  # making one prunes
+    left = {p.name for p in root.iterdir()}
+    assert left == {held.name, recent.name, made.name}
+    assert gone.name not in left and idle.name not in left
 
 
 def test_two_servers_making_the_same_folder_agree(tmp_path: Path) -> None:
