@@ -171,17 +171,14 @@ def _ensure(
         if snapshot is not None:
             return snapshot
     root.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "r2p_graph.store.ondisk", str(root), key, json.dumps(recipe)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        env=env,
-        check=False,
-    )
+    # One maker per folder: servers starting together (gunicorn workers) wait for it.
+    with (root / f".{key}.lock").open("ab") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        if _hold(folder):
+            snapshot = read_served(folder, source)
+            if snapshot is not None:
+                return snapshot
+        done = _run_maker(root, key, recipe)
     outcome: dict[str, Any] = {}
     for line in done.stdout.decode("utf-8", "replace").splitlines()[::-1]:
         if line.startswith("{"):
@@ -194,6 +191,20 @@ def _ensure(
     if snapshot is None:
         raise DatasetLoadError(f"{folder}: the served dataset could not be made")
     return snapshot
+
+
+def _run_maker(root: Path, key: str, recipe: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "r2p_graph.store.ondisk", str(root), key, json.dumps(recipe)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        env=env,
+        check=False,
+    )
 
 
 def _hold(folder: Path) -> bool:
@@ -373,13 +384,17 @@ def _source_exists(folder: Path) -> bool:
 
 
 def _remove_stale(root: Path) -> None:
-    """Remove temporary folders of makers that died and folders replaced a day ago."""
+    """Remove temporary folders of makers that died, folders set aside and maker locks,
+    a day old."""
     now = time.time()
     for entry in root.iterdir():
-        if entry.name.startswith(".") and entry.name.endswith((".tmp", ".old")):
+        if entry.name.startswith(".") and entry.name.endswith((".tmp", ".old", ".lock")):
             try:
                 if now - entry.stat().st_mtime > _STALE_SECONDS:
-                    shutil.rmtree(entry, ignore_errors=True)
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink()
             except OSError:
                 pass
 

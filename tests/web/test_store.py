@@ -371,6 +371,11 @@ def folder_state(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+def served_folders(root: Path) -> list[str]:
+    """The served folders in ``root`` (not the makers' locks and temporary folders)."""
+    return sorted(p.name for p in root.iterdir() if not p.name.startswith("."))
+
+
 def served_snapshot(store: Store) -> DatasetSnapshot:
     assert isinstance(store, LocalStore) and store.snapshot is not None
     return store.snapshot
@@ -397,7 +402,7 @@ def test_the_served_folder_is_made_once_and_reused(tmp_path: Path) -> None:
     finally:
         again.close()
     assert folder_state(folder) == before  # serving never writes to it
-    assert [p.name for p in (tmp_path / "served").iterdir()] == [folder.name]
+    assert served_folders(tmp_path / "served") == [folder.name]
 
 
 def test_changed_files_get_a_new_folder(tmp_path: Path) -> None:
@@ -461,7 +466,7 @@ def test_a_broken_nquads_file_is_named_and_leaves_nothing(tmp_path: Path) -> Non
     broken.write_text(f"<{EX}a> <{EX}b> .\n")
     with pytest.raises(DatasetLoadError, match=r"broken\.nq"):
         for_files([GraphSource(broken)], tmp_path / "cache")
-    assert list((tmp_path / "cache" / "served").iterdir()) == []
+    assert served_folders(tmp_path / "cache" / "served") == []
 
 
 def make_unheld(root: Path, key: str, recipe: dict[str, object]) -> Path:
@@ -498,7 +503,7 @@ def test_folders_of_no_further_use_are_removed_unless_held(tmp_path: Path) -> No
     for folder in (held, idle):
         os.utime(folder / "meta.json", (week_ago, week_ago))
     made = for_files([GraphSource(files[3])], cache).path.parent  # making one prunes
-    left = {p.name for p in root.iterdir()}
+    left = set(served_folders(root))
     assert left == {held.name, recent.name, made.name}
     assert gone.name not in left and idle.name not in left
 
@@ -515,7 +520,7 @@ def test_two_servers_making_the_same_folder_agree(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(made) == 2 and made[0] == made[1]
-    assert [p.name for p in (tmp_path / "served").iterdir()] == [made[0].path.parent.name]
+    assert served_folders(tmp_path / "served") == [made[0].path.parent.name]
 
 
 @pytest.mark.parametrize("worker_store", ["disk", "memory"])
