@@ -1,14 +1,14 @@
 # r2p-graph: every command sets itself up first, so each works on a fresh clone.
 #   make serve   build the graph from data/ and serve it on http://127.0.0.1:8000/
 #   make test    install everything the tests need and run every test
-# Other targets: validate, build, lint, bench, docs, clean.
+# Other targets: validate, build, lint, bench, bench-scaleout, docs, clean.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup serve test validate build lint bench clean
+.PHONY: help setup serve test validate build lint bench bench-scaleout clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,6 +38,7 @@ lint: setup  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 bench: setup ; $(BIN)/python bench/run.py  ## benchmark against the peers (~1.5 h; report in bench/REPORT.md)
+bench-scaleout: setup ; $(BIN)/python bench/scaleout.py  ## embedded vs remote store at 1M and 10M (report in bench/SCALEOUT.md)
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build

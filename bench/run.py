@@ -79,21 +79,32 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    tree = _children()
-    todo, total = [pid], 0
+def descendants(pid: int, tree: dict[int, list[int]] | None = None) -> list[int]:
+    """A process and all its descendants (``tree``: a snapshot from ``_children()``)."""
+    tree = _children() if tree is None else tree
+    todo, found = [pid], []
     while todo:
         p = todo.pop()
+        found.append(p)
         todo += tree.get(p, [])
-        try:
-            with open(f"/proc/{p}/status", encoding="ascii") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return found
+
+
+def process_rss_mb(pid: int) -> float:
+    """Resident memory of one process, in MB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    return sum(process_rss_mb(p) for p in descendants(pid))
 
 
 class MemorySampler:
