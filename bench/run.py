@@ -5,9 +5,9 @@
 
 For each size (``bench/generate.py``: the real graph, ~100k and ~1M asserted triples):
 
-1. cold build, timed with peak memory: the project's pipeline (``ensure_build``, capped at
-   ``--build-cap`` seconds) and the all-Oxigraph prototype (``bench/fastpath.py``), which
-   leaves the cached build the servers start from;
+1. cold build of the project's pipeline (``bench/coldbuild.py``: what ``ensure_build``
+   runs on a cache miss), phase by phase, with the peak memory of its process tree
+   (validation processes included); it leaves the cached build the servers start from;
 2. cached start: ``ensure_build`` finding the cached N-Quads, and ``r2p-graph serve``
    from it until the first query is answered;
 3. three servers over the same N-Quads file, all up at once: ``r2p-graph serve``
@@ -411,36 +411,18 @@ def bench_size(size: str, args: argparse.Namespace, sampler: MemorySampler) -> d
     env = dict(os.environ, R2P_DATA_DIR=str(data_dir), R2P_CACHE_DIR=str(cache))
     report: dict[str, Any] = {"size": size, "asserted_triples": triples}
 
-    # 1. cold builds
-    if size in args.current_build_sizes.split(","):
-        print("cold build, project pipeline (ensure_build)", file=sys.stderr)
-        code = (
-            "import json, time, sys; t = time.perf_counter()\n"
-            "from r2p_graph.build import ensure_build\n"
-            "from r2p_graph.config import Settings\n"
-            "p = ensure_build(Settings.from_env())\n"
-            "print(json.dumps({'path': str(p), 'seconds': time.perf_counter() - t}))\n"
-        )
-        report["cold_current"] = run_timed([str(PY), "-c", code], env=env, cap=args.build_cap)
-        current_nq = report["cold_current"].get("output", {}).get("path")
-        if current_nq:
-            shutil.copy(current_nq, OUT / size / "current.nq")
-            shutil.rmtree(cache)
-    else:
-        report["cold_current"] = {"skipped": True}
-    print("cold build, all-Oxigraph prototype (bench/fastpath.py)", file=sys.stderr)
-    report["cold_fast"] = run_timed(
-        [str(PY), str(BENCH / "fastpath.py"), str(data_dir), str(cache)],
+    # 1. cold build
+    print("cold build, project pipeline (bench/coldbuild.py)", file=sys.stderr)
+    report["cold_build"] = run_timed(
+        [str(PY), str(BENCH / "coldbuild.py"), str(data_dir), str(cache)],
         env=env,
-        cap=args.fast_cap,
+        cap=args.build_cap,
     )
-    nq = report["cold_fast"].get("output", {}).get("path")
+    nq = report["cold_build"].get("output", {}).get("path")
     if not nq:
-        raise RuntimeError(f"the fast build failed: see {report['cold_fast']['log']}")
+        raise RuntimeError(f"the cold build failed: see {report['cold_build']['log']}")
     nq_path = Path(nq)
     report["nquads"] = {"path": str(nq_path.relative_to(ROOT)), "mb": nq_path.stat().st_size / 1e6}
-    if (OUT / size / "current.nq").exists():
-        report["same_build"] = same_quads(OUT / size / "current.nq", nq_path)
 
     # 2. cached ensure_build, in a fresh process
     code = (
@@ -493,19 +475,6 @@ def bench_size(size: str, args: argparse.Namespace, sampler: MemorySampler) -> d
             stop(server.proc)
             sampler.forget(f"{size}:{name}")
     return report
-
-
-def same_quads(a: Path, b: Path) -> dict[str, int]:
-    """Compare two builds as served: each loaded into an Oxigraph store."""
-    import pyoxigraph as ox
-
-    def load(p: Path) -> set[str]:
-        store = ox.Store()
-        store.bulk_load(path=str(p), format=ox.RdfFormat.N_QUADS)
-        return {str(q) for q in store}
-
-    x, y = load(a), load(b)
-    return {"quads": len(x), "only_current": len(x - y), "only_fast": len(y - x)}
 
 
 def start_servers(
@@ -711,27 +680,19 @@ def write_report(run: dict[str, Any], path: Path) -> None:
 
 def size_section(r: dict[str, Any]) -> list[str]:
     out = [f"## {r['size']}: {r['asserted_triples']:,} asserted triples", ""]
-    cur, fast = r.get("cold_current", {}), r["cold_fast"]
+    cold = r["cold_build"]
     out += ["### Build and start-up", "", "| step | time | peak RSS | notes |", "|---|---|---|---|"]
-    if cur.get("skipped"):
-        out.append("| cold build, project pipeline | not run | | |")
-    else:
-        t = f"> {cur['seconds']:.0f} s (capped)" if cur["timed_out"] else f"{cur['seconds']:.1f} s"
-        out.append(
-            f"| cold build, project pipeline (`ensure_build`) | {t} | {cur['peak_mb']:.0f} MB | |"
-        )
-    timings = fast.get("output", {}).get("timings", {})
-    phases = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-    out.append(
-        f"| cold build, all-Oxigraph (`bench/fastpath.py`) | {fast['seconds']:.1f} s "
-        f"| {fast['peak_mb']:.0f} MB | {phases} |"
+    built = cold.get("output", {})
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in built.get("timings", {}).items())
+    if built.get("validation_processes"):
+        phases += f"; validation in {built['validation_processes']} process(es)"
+    took = (
+        f"> {cold['seconds']:.0f} s (capped)" if cold["timed_out"] else f"{cold['seconds']:.1f} s"
     )
-    if "same_build" in r:
-        sb = r["same_build"]
-        out.append(
-            f"| same output? | | | {sb['quads']} quads; only in project build: "
-            f"{sb['only_current']}, only in fast build: {sb['only_fast']} |"
-        )
+    out.append(
+        f"| cold build, project pipeline (`bench/coldbuild.py`) | {took} "
+        f"| {cold['peak_mb']:.0f} MB | {phases} |"
+    )
     ceb = r["cached_ensure_build"].get("output", {})
     if ceb:
         out.append(
@@ -817,13 +778,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=30.0, help="client timeout per request")
     parser.add_argument("--server-budget", type=float, default=900, help="s per server/size")
     parser.add_argument("--start-cap", type=float, default=1200)
-    parser.add_argument("--build-cap", type=float, default=300)
-    parser.add_argument("--fast-cap", type=float, default=1800)
-    parser.add_argument(
-        "--current-build-sizes",
-        default="real,100k,1m",
-        help="sizes at which the project's own build is timed (capped at --build-cap)",
-    )
+    parser.add_argument("--build-cap", type=float, default=1800)
     parser.add_argument("--report", type=Path, default=BENCH / "REPORT.md")
     parser.add_argument(
         "--from-results",
