@@ -61,7 +61,6 @@ SNAPSHOT = "dataset.nq"
 STORE = "store"
 ORIGINALS = "originals.nq"
 META = "meta.json"
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 #: Temporary and replaced folders older than this are removed when a new folder is made.
 _STALE_SECONDS = 24 * 3600
 #: A ``files-`` folder nobody has started from for this long is removed.
@@ -194,12 +193,12 @@ def _ensure(
 
 
 def _run_maker(root: Path, key: str, recipe: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
+    from r2p_graph.store.workers import child_path
+
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
-    )
+    env["PYTHONPATH"] = child_path()
     return subprocess.run(
-        [sys.executable, "-m", "r2p_graph.store.ondisk", str(root), key, json.dumps(recipe)],
+        [sys.executable, "-S", "-m", "r2p_graph.store.ondisk", str(root), key, json.dumps(recipe)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         env=env,

@@ -326,6 +326,14 @@ def main(argv: list[str] | None = None) -> int:
 # --------------------------------------------------------------------------- parent side
 
 
+def child_path() -> str:
+    """PYTHONPATH for a child started with ``-S``: this package's root, then this
+    process's own path (site-packages included), so the child skips ``site`` and the
+    ``.pth`` files it would run (~40 ms of every start) yet imports the same modules."""
+    entries = [str(_PACKAGE_ROOT), *(p for p in sys.path if p and os.path.isdir(p))]
+    return os.pathsep.join(dict.fromkeys(entries))
+
+
 def _unwrap(reply: Any) -> QueryResult:
     kind = reply[0] if isinstance(reply, tuple) and reply else None
     if kind == "ok" and isinstance(reply[1], QueryResult):
@@ -353,14 +361,13 @@ class _Worker:
     def __init__(self, engine: str, isolate: bool) -> None:
         parent_sock, child_sock = socket.socketpair()
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(_PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])]
-        )
+        env["PYTHONPATH"] = child_path()
         code = "import sys; from r2p_graph.store.workers import main; sys.exit(main())"
         try:
             self.proc = subprocess.Popen(
                 [
                     sys.executable,
+                    "-S",  # no site: this process's path instead (a tenth of a start)
                     "-c",
                     code,
                     "--fd",
