@@ -218,7 +218,12 @@ def short_name(cmd: str) -> str:
         after = cmd.split("sys.exit(main())", 1)[-1].split()
         return "r2p-graph " + (after[0] if after else "")
     name = words[0].rsplit("/", 1)[-1]
-    return f"{name} {words[1]}" if name == "oxigraph" and len(words) > 1 else name
+    if name == "oxigraph" and len(words) > 1:
+        return f"{name} {words[1]}"
+    if "-m" in words[1:-1]:
+        return words[words.index("-m", 1) + 1]
+    module = re.search(r"\bfrom (\S+) import", cmd)
+    return module.group(1) if "-c" in words and module else name
 
 
 def role(pid: int, root: int, cmd: str, name: str) -> str:
@@ -284,28 +289,45 @@ def find_build(size: str) -> Path | None:
     return found[-1] if found else None
 
 
-def ensure_build_of(size: str, args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
-    """The validated, inferred build of ``size``: bench/run.py's, or built as it builds it."""
+def stage_build(size: str, args: argparse.Namespace) -> tuple[Path, str]:
+    """``bench/out/scaleout/<size>/dataset.nq``: the validated, inferred build of ``size``.
+
+    A hard link to bench/run.py's build when there is one (so that bench/run.py clearing
+    its cache meanwhile changes nothing), else the one staged by an earlier run, else a
+    build made as bench/run.py makes it (``bench/coldbuild.py``)."""
+    folder = WORK / size
+    folder.mkdir(parents=True, exist_ok=True)
+    target, meta = folder / "dataset.nq", folder / "staged.json"
     found = find_build(size)
-    if found is not None:
-        return found, {"how": f"reused {found.relative_to(ROOT)}"}
-    print(
-        f"no build of {size} yet: generating and building it (bench/fastpath.py)", file=sys.stderr
-    )
-    data_dir, triples = generate(size, OUT, args.seed)
-    cache = OUT / size / "cache"
-    built = run.run_timed(
-        [str(run.PY), str(BENCH / "fastpath.py"), str(data_dir), str(cache)],
-        env=dict(os.environ, R2P_DATA_DIR=str(data_dir), R2P_CACHE_DIR=str(cache)),
-        cap=args.build_cap,
-    )
-    path = built.get("output", {}).get("path")
-    if not path:
-        raise RuntimeError(f"the build of {size} failed: see {built['log']}")
-    return Path(path), {
-        "how": f"built by bench/fastpath.py in {built['seconds']:.0f} s "
-        f"(peak {built['peak_mb']:.0f} MB) from {triples:,} asserted triples"
-    }
+    if found is None and target.exists() and meta.exists():
+        return target, json.loads(meta.read_text(encoding="utf-8"))["how"]
+    if found is None:
+        print(f"no build of {size} yet: generating and building it", file=sys.stderr)
+        data_dir, triples = generate(size, OUT, args.seed)
+        cache = OUT / size / "cache"
+        built = run.run_timed(
+            [str(run.PY), str(BENCH / "coldbuild.py"), str(data_dir), str(cache)],
+            env=dict(os.environ, R2P_DATA_DIR=str(data_dir), R2P_CACHE_DIR=str(cache)),
+            cap=args.build_cap,
+        )
+        path = built.get("output", {}).get("path")
+        if not path:
+            raise RuntimeError(f"the build of {size} failed: see {built['log']}")
+        found = Path(path)
+        how = (
+            f"built by bench/coldbuild.py in {built['seconds']:.0f} s "
+            f"(peak {built['peak_mb']:.0f} MB) from {triples:,} asserted triples"
+        )
+    else:
+        how = f"reused {found.relative_to(ROOT)}"
+    if not (target.exists() and os.path.samefile(found, target)):
+        target.unlink(missing_ok=True)
+        try:
+            os.link(found, target)
+        except OSError:
+            shutil.copyfile(found, target)
+    meta.write_text(json.dumps({"how": how}), encoding="utf-8")
+    return target, how
 
 
 def derive(source: Path, factor: int, target: Path) -> dict[str, Any]:
@@ -342,13 +364,12 @@ def derive(source: Path, factor: int, target: Path) -> dict[str, Any]:
 
 
 def prepare_dataset(size: str, args: argparse.Namespace) -> dict[str, Any]:
-    folder = WORK / size
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "dataset.nq"
-    info: dict[str, Any] = {"size": size}
     if parse_size(size) > parse_size(args.derive_from):
         base = args.derive_from
-        source, how = ensure_build_of(base, args)
+        source, how = stage_build(base, args)
+        folder = WORK / size
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "dataset.nq"
         factor = max(2, round(parse_size(size) / parse_size(base)))
         stat = source.stat()
         key = {"source": str(source), "size": stat.st_size, "mtime": stat.st_mtime, "k": factor}
@@ -360,19 +381,13 @@ def prepare_dataset(size: str, args: argparse.Namespace) -> dict[str, Any]:
             print(f"deriving {size}: {factor} copies of the {base} build", file=sys.stderr)
             derived = derive(source, factor, target)
             meta.write_text(json.dumps({"key": key, "derived": derived}), encoding="utf-8")
-        info.update(kind="derived", base=base, base_build=how["how"], derived=derived)
-        info["data_dir"] = str(OUT / base / "data")
+        info: dict[str, Any] = {"size": size, "kind": "derived", "base": base}
+        info.update(base_build=how, derived=derived, data_dir=str(OUT / base / "data"))
     else:
-        source, how = ensure_build_of(size, args)
-        if target.exists() or target.is_symlink():
-            target.unlink()
-        try:
-            os.link(source, target)  # survives bench/run.py clearing its cache meanwhile
-        except OSError:
-            shutil.copyfile(source, target)
-        info.update(kind="build", base_build=how["how"], data_dir=str(OUT / size / "data"))
+        target, how = stage_build(size, args)
+        info = {"size": size, "kind": "build", "base_build": how}
+        info["data_dir"] = str(OUT / size / "data")
     info["path"] = str(target.relative_to(ROOT))
-    info["source"] = str(source.relative_to(ROOT))
     info.update(nquads_stats(target))
     return info
 
@@ -675,21 +690,33 @@ def embedded(
     deadline: float,
     queries: list[BenchQuery],
 ) -> dict[str, Any]:
+    """Two starts over an empty cache folder: the first makes whatever the store keeps
+    between starts (a served folder), the second is a restart; queries on the second."""
     res: dict[str, Any] = {"command": f"r2p-graph serve {nq.relative_to(ROOT)}"}
-    port = run.free_port()
-    log = WORK / size / "logs" / "embedded.log"
+    cache = WORK / size / "embedded-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(r2p_env(args), R2P_CACHE_DIR=str(cache))
     server: Server | None = None
+
+    def launch(log: Path) -> Server:
+        port = run.free_port()
+        cmd = r2p("serve", str(nq), "--host", "127.0.0.1", "--port", str(port))
+        return start("r2p-graph", cmd, "/sparql", port, log, args, watch, env=env)
+
     try:
-        server = start(
-            "r2p-graph",
-            r2p("serve", str(nq), "--host", "127.0.0.1", "--port", str(port)),
-            "/sparql",
-            port,
-            log,
-            args,
-            watch,
-            env=r2p_env(args),
-        )
+        log = WORK / size / "logs" / "embedded-first.log"
+        server = launch(log)
+        assert server.proc is not None
+        res["first_start_seconds"] = server.start_seconds
+        res["first_store_load_seconds"] = load_seconds_from_log(log)
+        time.sleep(1.0)
+        res["first_ready"] = process_rows(watch, server.proc.pid, "r2p-graph serve")
+        res["first_processes"] = process_rows(watch, server.proc.pid, "r2p-graph serve")
+        run.stop(server.proc)
+        server = None
+        res["cache_mb"] = du_mb(cache) if cache.exists() else 0.0
+        log = WORK / size / "logs" / "embedded.log"
+        server = launch(log)
         assert server.proc is not None
         res["start_seconds"] = server.start_seconds
         res["store_load_seconds"] = load_seconds_from_log(log)
@@ -1124,7 +1151,8 @@ def memory_rows(
     later = [p for p in peaks if p["pid"] not in {r["pid"] for r in rows}]
     for p in later:
         out.append(
-            f"| | | {p['process']} (pid {p['pid']}, started later) | - | {mb(p['peak_mb'])} |"
+            f"| | | {p['process']} (pid {p['pid']}, not running when ready) | - "
+            f"| {mb(p['peak_mb'])} |"
         )
     total_ready = sum(r["rss_mb"] or 0 for r in rows)
     out.append(f"| | | **total** | **{mb(total_ready)}** | |")
@@ -1179,11 +1207,21 @@ def size_section(r: dict[str, Any]) -> list[str]:
         "| setup | start-up | process | RSS ready | RSS peak |",
         "|---|---|---|---|---|",
     ]
+    if emb.get("first_ready"):
+        start = secs(emb["first_start_seconds"])
+        if emb.get("first_store_load_seconds") is not None:
+            start += f" (store ready in {secs(emb['first_store_load_seconds'])})"
+        if emb.get("cache_mb"):
+            start += f"; leaves {mb(emb['cache_mb'])} in its cache folder for the next start"
+        out += memory_rows(
+            "embedded, first start", start, emb["first_ready"], emb.get("first_processes", [])
+        )
     if emb.get("ready"):
         start = secs(emb["start_seconds"])
         if emb.get("store_load_seconds") is not None:
-            start += f" (store loaded in {secs(emb['store_load_seconds'])})"
-        out += memory_rows("embedded", start, emb["ready"], emb.get("processes", []))
+            start += f" (store ready in {secs(emb['store_load_seconds'])})"
+        setup = "embedded, restart (queries below)" if emb.get("first_ready") else "embedded"
+        out += memory_rows(setup, start, emb["ready"], emb.get("processes", []))
     else:
         out.append(f"| embedded | {emb.get('error', '-')} | | | |")
     if rem.get("ready"):
@@ -1353,7 +1391,8 @@ def write_report(results: dict[str, Any], path: Path) -> None:
         "# Scale-out benchmark: embedded store against a remote Oxigraph store",
         "",
         f"Written by `bench/scaleout.py` (`make bench-scaleout`); last run {results['date']} "
-        f"with `{results['command']}`. Raw numbers: `bench/out/scaleout.json`.",
+        f"with `{results['command']}`. Raw numbers: "
+        f"`{results.get('results_path', 'bench/out/scaleout.json')}`.",
         "",
         "Machine: "
         + ", ".join(f"{k} {v}" for k, v in results["machine"].items())
@@ -1433,12 +1472,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-dbs", action="store_true", help="keep the RocksDB folders")
     parser.add_argument("--fresh", action="store_true", help="drop kept results of other sizes")
     parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the raw numbers (JSON)")
     parser.add_argument(
         "--from-results", action="store_true", help="only rewrite the report from the JSON"
     )
     args = parser.parse_args(argv)
     if args.from_results:
-        write_report(json.loads(RESULTS.read_text(encoding="utf-8")), args.report)
+        write_report(json.loads(args.results.read_text(encoding="utf-8")), args.report)
         return 0
     sizes = args.sizes.split(",")
     for size in [*sizes, args.derive_from]:
@@ -1454,8 +1494,8 @@ def main(argv: list[str] | None = None) -> int:
     faulthandler.register(signal.SIGUSR1)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     kept: list[dict[str, Any]] = []
-    if RESULTS.exists() and not args.fresh:
-        kept = [s for s in json.loads(RESULTS.read_text(encoding="utf-8"))["sizes"]]
+    if args.results.exists() and not args.fresh:
+        kept = list(json.loads(args.results.read_text(encoding="utf-8"))["sizes"])
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join(["bench/scaleout.py", *(argv if argv is not None else sys.argv[1:])]),
@@ -1482,6 +1522,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         },
         "sizes": [],
+        "results_path": str(args.results.resolve().relative_to(ROOT))
+        if args.results.resolve().is_relative_to(ROOT)
+        else str(args.results),
     }
     watch = ProcessWatch(args.mem_limit_gb * 1024, args.total_mem_limit_gb * 1024)
 
@@ -1490,7 +1533,7 @@ def main(argv: list[str] | None = None) -> int:
         others = [s for s in kept if s["size"] not in done]
         ordered = sorted([*others, *results["sizes"]], key=lambda s: parse_size(s["size"]))
         full = dict(results, sizes=ordered)
-        RESULTS.write_text(json.dumps(full, indent=1), encoding="utf-8")
+        args.results.write_text(json.dumps(full, indent=1), encoding="utf-8")
         write_report(full, args.report)
 
     try:
