@@ -210,10 +210,13 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
-    from .publish import PublishError, publish
+    from .publish import PublishError, SwitchUnconfirmed, publish
 
     try:
         result = publish(settings, args.to, chunk_size=args.chunk)
+    except SwitchUnconfirmed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except PublishError as exc:
         print(f"error: {exc}; the live version is unchanged", file=sys.stderr)
         return EXIT_FAILED

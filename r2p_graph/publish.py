@@ -40,6 +40,11 @@ class PublishError(Exception):
     """The store refused or could not take the data; the live version is unchanged."""
 
 
+class SwitchUnconfirmed(PublishError):
+    """The request that switches the new version live was sent, but no answer came back:
+    the store may still apply it (Oxigraph does, after the client has given up)."""
+
+
 @dataclass(frozen=True)
 class PublishResult:
     """What a publish wrote."""
@@ -98,7 +103,16 @@ def publish(
         f"INSERT DATA {{ GRAPH <{meta}> {{ <{base}dataset> "
         f'{OWL_VERSION_INFO} "{version}" ; {DCT_MODIFIED} "{now}"^^{XSD_DATETIME} . }} }}'
     )
-    _update(http, update_url, " ;\n".join(switch), timeout)
+    try:
+        _update(http, update_url, " ;\n".join(switch), timeout)
+    except PublishError as exc:
+        if isinstance(exc.__cause__, requests.Timeout | requests.ConnectionError):
+            raise SwitchUnconfirmed(
+                f"the switch to version {version} was sent but not confirmed ({exc.__cause__}); "
+                f"the store may still apply it: the live version is the owl:versionInfo of "
+                f"<{base}dataset> in <{meta}>"
+            ) from exc
+        raise
     return PublishResult(
         version=version,
         graphs={name: len(triples) for name, triples in by_graph.items()},

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from r2p_graph.build import ensure_build
 from r2p_graph.config import Settings
@@ -185,3 +186,21 @@ def test_slow_store_honours_the_deadline(
                 )
             )
         assert time.monotonic() - started < 2.5
+
+
+def test_switch_without_an_answer_is_reported_as_unconfirmed(settings: Settings) -> None:
+    """When the request that switches versions gets no answer, the store may still apply
+    it (Oxigraph does): publish must not claim the live version is unchanged."""
+    from r2p_graph.publish import SwitchUnconfirmed
+
+    class NoAnswerToTheSwitch(requests.Session):
+        def post(self, url, data=None, **kwargs):  # type: ignore[no-untyped-def,override]
+            if b"MOVE SILENT GRAPH" in data:
+                raise requests.Timeout("read timed out")
+            response = requests.Response()
+            response.status_code = 204
+            return response
+
+    with pytest.raises(SwitchUnconfirmed, match="may still apply it") as caught:
+        publish(settings, "http://127.0.0.1:9/update", session=NoAnswerToTheSwitch())
+    assert "unchanged" not in str(caught.value)
