@@ -194,7 +194,7 @@ def test_switch_without_an_answer_is_reported_as_unconfirmed(settings: Settings)
     from r2p_graph.publish import SwitchUnconfirmed
 
     class NoAnswerToTheSwitch(requests.Session):
-        def post(self, url, data=None, **kwargs):  # type: ignore[no-untyped-def,override]
+        def post(self, url, data=None, **kwargs):  # type: ignore[override]
             if b"MOVE SILENT GRAPH" in data:
                 raise requests.Timeout("read timed out")
             response = requests.Response()
