@@ -10,7 +10,7 @@ For each size:
 1. the served dataset (N-Quads). A size up to ``--derive-from`` (default 1m) is the
    validated, inferred build of ``bench/generate.py``'s data, reused from
    ``bench/out/<size>/cache`` when ``bench/run.py`` left one, else built as it does
-   (``bench/fastpath.py``). A larger size is derived from that build by a streaming
+   (``bench/coldbuild.py``). A larger size is derived from that build by a streaming
    transform, because validating 10M triples takes hours: the build is copied k times
    (k = size / derive-from), every synthetic IRI (``…-bench…``) and blank node renamed per
    copy so the copies are disjoint, and everything else (ontology, vocabularies, states,
