@@ -255,7 +255,7 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".tmp", dir=root))
     try:
         snapshot = work / SNAPSHOT
-        label, fmt = _write_snapshot(recipe, snapshot)
+        label, fmt, written = _write_snapshot(recipe, snapshot)
         timings["snapshot"] = time.perf_counter() - started
 
         with ThreadPoolExecutor(max_workers=3) as pool:
@@ -263,7 +263,7 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
             # reads the file during the bulk load, the counts and the check run together.
             scan = pool.submit(original_literals, snapshot)
             started = time.perf_counter()
-            _bulk_load(work / STORE, snapshot, fmt, label)
+            _bulk_load(work / STORE, snapshot, fmt, label, lenient=written)
             timings["bulk_load"] = time.perf_counter() - started
             started = time.perf_counter()
             # Counted as the workers will read it: read-only (~2x faster than read-write).
@@ -300,13 +300,18 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
     return timings
 
 
-def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str) -> None:
-    """Load ``snapshot`` into a new on-disk store at ``location`` and close it again."""
+def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str, *, lenient: bool) -> None:
+    """Load ``snapshot`` into a new on-disk store at ``location`` and close it again.
+
+    ``lenient`` skips Oxigraph's checks of IRIs and language tags (~20% of the load) for
+    a snapshot that a parser has already read: a build, or files merged by
+    :func:`~r2p_graph.store.loading.build_snapshot`; never for a user's file copied as is.
+    """
     import pyoxigraph as ox
 
     store = ox.Store(str(location))
     try:
-        store.bulk_load(path=str(snapshot), format=fmt)
+        store.bulk_load(path=str(snapshot), format=fmt, lenient=lenient)
     except SyntaxError as exc:
         raise DatasetLoadError(f"{label}: {exc}") from exc
     store.flush()
@@ -314,8 +319,9 @@ def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str) -> None:
     gc.collect()  # closes the read-write store before it is opened read-only
 
 
-def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any]:
-    """Put the snapshot at ``snapshot``; the label for errors and the format to load it in."""
+def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any, bool]:
+    """Put the snapshot at ``snapshot``; the label for errors, the format to load it in
+    and whether it was written by a parser (a build, or merged files)."""
     import pyoxigraph as ox
 
     from r2p_graph.store.loading import build_snapshot, parse_source
@@ -323,7 +329,7 @@ def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any]:
     if recipe["kind"] == "build":
         build = Path(recipe["build"])
         _link_or_copy(build, snapshot)
-        return str(build), ox.RdfFormat.N_QUADS
+        return str(build), ox.RdfFormat.N_QUADS, True
     sources = [parse_source(GraphSource(Path(p), g)) for p, g in recipe["sources"]]
     if len(sources) == 1 and sources[0].graph is None and not sources[0].path.name.endswith(".gz"):
         media_type = sources[0].media_type
@@ -332,11 +338,11 @@ def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any]:
             # Python. A copy, not a link: the file is the user's and may be edited in place.
             shutil.copyfile(sources[0].path, snapshot)
             fmt = ox.RdfFormat.N_QUADS if media_type == formats.N_QUADS else ox.RdfFormat.N_TRIPLES
-            return str(sources[0].path), fmt
+            return str(sources[0].path), fmt, False
     built = build_snapshot(sources, snapshot.parent)
     if built.path != snapshot:  # pragma: no cover - build_snapshot writes dataset.nq
         os.replace(built.path, snapshot)
-    return ", ".join(str(s.path) for s in sources), ox.RdfFormat.N_QUADS
+    return ", ".join(str(s.path) for s in sources), ox.RdfFormat.N_QUADS, True
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
