@@ -293,6 +293,7 @@ def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
             "seconds": {k: round(v, 3) for k, v in timings.items()},
         }
         (work / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        work.chmod(0o755)  # mkdtemp's 0700 would hide it from servers run as other users
         _publish(work, root / key)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
