@@ -92,10 +92,21 @@ def descendants(pid: int, tree: dict[int, list[int]] | None = None) -> list[int]
 
 def process_rss_mb(pid: int) -> float:
     """Resident memory of one process, in MB (0 when it is gone)."""
+    return proc_status_mb(pid, "VmRSS")
+
+
+def hwm_mb(pid: int) -> float:
+    """The kernel's record of a process's peak resident memory (VmHWM), in MB."""
+    return proc_status_mb(pid, "VmHWM")
+
+
+def proc_status_mb(pid: int, field: str) -> float:
+    """A memory field of ``/proc/PID/status`` (``VmRSS``, ``VmHWM``...), in MB; 0 when the
+    process is gone."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass

@@ -101,18 +101,6 @@ def _cmdline(pid: int) -> str:
     return " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)
 
 
-def hwm_mb(pid: int) -> float:
-    """The kernel's record of a process's peak resident memory (VmHWM), in MB."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 class ProcessWatch:
     """RSS of every descendant of this process, sampled; enforces the memory budget.
 
@@ -193,7 +181,7 @@ class ProcessWatch:
             items = [(pid, dict(info)) for pid, info in self.seen.items() if info["root"] == root]
         out = []
         for pid, info in sorted(items):
-            peak = max(info["peak_mb"], hwm_mb(pid))
+            peak = max(info["peak_mb"], run.hwm_mb(pid))
             out.append({"pid": pid, "cmd": info["cmd"], "peak_mb": peak})
         return out
 
