@@ -297,3 +297,20 @@ def test_cached_build_path_imports_no_rdf_library(settings: Settings) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_failed_validation_process_is_a_readable_error() -> None:
+    """A share of a parallel validation that dies (e.g. a file changed under it) fails the
+    build with the process's own message, not with a half-merged report."""
+    import subprocess
+    import sys
+
+    from r2p_graph.validation import _finish_part
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stderr.write('data/x.ttl:3: boom'); sys.exit(3)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with pytest.raises(RuntimeError, match=r"a validation process failed: data/x\.ttl:3: boom"):
+        _finish_part(process)
