@@ -44,6 +44,7 @@ import argparse
 import contextlib
 import datetime as dt
 import faulthandler
+import fcntl
 import hashlib
 import http.client
 import json
@@ -1476,6 +1477,22 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown size {size!r} (like 100k, 1m, 10m)")
 
     WORK.mkdir(parents=True, exist_ok=True)
+    # One run at a time: two runs share the cores (each spoils the other's numbers) and the
+    # results file. The lock goes with the process, however it ends.
+    lock = (WORK / ".lock").open("a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        print(
+            f"bench/scaleout.py is already running (pid {lock.read().strip() or '?'}); "
+            "wait for it to finish",
+            file=sys.stderr,
+        )
+        return 2
+    lock.truncate(0)
+    lock.write(str(os.getpid()))
+    lock.flush()
     global CODE_ROOT
     if args.commit:
         CODE_ROOT, args.commit_sha = export_commit(args.commit)
@@ -1518,6 +1535,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def save() -> None:
         done = {s["size"] for s in results["sizes"]}
+        if args.results.exists() and not args.fresh:  # sizes written since this run began
+            kept[:] = json.loads(args.results.read_text(encoding="utf-8"))["sizes"]
         others = [s for s in kept if s["size"] not in done]
         ordered = sorted([*others, *results["sizes"]], key=lambda s: parse_size(s["size"]))
         full = dict(results, sizes=ordered)
