@@ -774,9 +774,8 @@ def size_section(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="real,100k,1m")
+def add_measuring_options(parser: argparse.ArgumentParser) -> None:
+    """The options of how each query is measured, shared with ``bench/scaleout.py``."""
     parser.add_argument("--seed", type=int, default=2012)
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
     parser.add_argument("--reps", type=int, default=30, help="most sequential requests")
@@ -786,6 +785,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--concurrent-max-ms", type=float, default=2000, help="no concurrency above this median"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="real,100k,1m")
+    add_measuring_options(parser)
     parser.add_argument("--cap", type=float, default=30.0, help="client timeout per request")
     parser.add_argument("--server-budget", type=float, default=900, help="s per server/size")
     parser.add_argument("--start-cap", type=float, default=1200)

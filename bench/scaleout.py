@@ -1430,15 +1430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--derive-from", default="1m", help="larger sizes are copies of this size's build"
     )
-    parser.add_argument("--seed", type=int, default=2012)
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
-    parser.add_argument("--reps", type=int, default=30, help="most sequential requests")
-    parser.add_argument("--seq-seconds", type=float, default=4.0, help="sequential budget")
-    parser.add_argument("--conc-requests", type=int, default=200)
-    parser.add_argument("--conc-seconds", type=float, default=3.0)
-    parser.add_argument(
-        "--concurrent-max-ms", type=float, default=2000, help="no concurrency above this median"
-    )
+    run.add_measuring_options(parser)
     parser.add_argument("--cap", type=float, default=30.0, help="deadline per request (s)")
     parser.add_argument("--mixed-seconds", type=float, default=20.0)
     parser.add_argument(
