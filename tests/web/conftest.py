@@ -27,8 +27,8 @@ from r2p_graph.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = ROOT.parent / "shared"
-W3C = SHARED / "conformance" / "w3c-sparql11"
+#: The W3C SPARQL 1.1 test data the conformance tests run, vendored with its licence.
+W3C = ROOT / "tests" / "w3c"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 
 LIBRARY = [DATA / "library.trig", DATA / "notes.ttl"]
@@ -43,7 +43,7 @@ def w3c_dir(name: str) -> Path:
     """A folder of the W3C SPARQL 1.1 test data (fails loudly when it is missing)."""
     path = W3C / name
     if not path.is_dir():
-        pytest.fail(f"W3C test data missing: {path} (expected at ../shared from the repo root)")
+        pytest.fail(f"W3C test data missing: {path} (vendored under tests/w3c)")
     return path
 
 
