@@ -11,10 +11,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
-from .config import Settings
+from .config import Settings, default_root
 from .files import SourceError, discover
 
 # pySHACL, rdflib and pyoxigraph load inside the commands that use them: `r2p-graph serve`
@@ -23,6 +24,25 @@ from .files import SourceError, discover
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 #: ``validate --format`` choices: the keys of ``r2p_graph.validation.FORMATTERS``.
 REPORT_FORMATS = ("json", "junit", "text", "turtle")
+#: The folders of a data folder that every meeting file may cite.
+BACKGROUND_FOLDERS = ("vocabularies", "reference", "sources")
+_DATA_HELP = (
+    "the data folder (also R2P_DATA_DIR); default: ./data when the working folder is an "
+    "r2p-graph checkout, else the dataset bundled with the package"
+)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the package version and which data folder a command would use."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        settings = Settings.from_env()
+        print(f"r2p-graph {__version__}\ndata: {settings.data_origin()}")
+        print(f"ontology: {settings.ontology_dir}")
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,8 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    if getattr(args, "data_dir", None):
-        settings = settings.replace(data_dir=Path(args.data_dir))
+    data = getattr(args, "data", None) or getattr(args, "data_dir", None)
+    if data:
+        settings = settings.replace(data_dir=Path(data))
     try:
         return int(args.run(args, settings))
     except SourceError as exc:
@@ -60,38 +81,54 @@ def _parser() -> argparse.ArgumentParser:
         prog="r2p-graph",
         description="What states say about R2P at the UN, as linked data.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the version and the data folder in use"
+    )
+    parser.add_argument("--data", metavar="DIR", help=_DATA_HELP)
+    # The same option after the command name; SUPPRESS keeps a value given before it.
+    data_option = argparse.ArgumentParser(add_help=False)
+    data_option.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help=_DATA_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser(
         "validate",
+        parents=[data_option],
         help="check RDF data against the r2p SHACL shapes",
-        description="Validate data (default: the project's data/ folder) against the shapes in "
-        "ontology/shapes, with the ontology as background. Exit 0 when it conforms, 1 on "
-        "violations, 2 on unusable input.",
+        description="Validate data (default: the data folder, see --data) against the shapes "
+        "in ontology/shapes. Files given by name are checked with the ontology, the "
+        "vocabularies and the reference table (states, groups, documents) as background, so "
+        "a file that cites state:DNK or a scheme concept conforms. Exit 0 when it conforms, "
+        "1 on violations, 2 on unusable input.",
     )
     validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     validate.add_argument("--format", choices=REPORT_FORMATS, default="text")
     validate.add_argument("--output", "-o", type=Path, help="write the report here (atomically)")
     validate.set_defaults(run=_cmd_validate)
 
-    build_cmd = sub.add_parser("build", help="write the validated + inferred dataset")
+    build_cmd = sub.add_parser(
+        "build", parents=[data_option], help="write the validated + inferred dataset"
+    )
     build_cmd.add_argument("--out", "-o", type=Path, required=True, help="a .trig or .nq file")
     build_cmd.add_argument("--format", choices=["trig", "nquads"], help="default: by extension")
-    build_cmd.add_argument("--data-dir", help="read data from here instead of data/")
+    build_cmd.add_argument("--data-dir", help="the same as --data (kept for older scripts)")
     build_cmd.set_defaults(run=_cmd_build)
 
-    query = sub.add_parser("query", help="run a SPARQL query against the built graph")
+    query = sub.add_parser(
+        "query", parents=[data_option], help="run a SPARQL query against the built graph"
+    )
     query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(run=_cmd_query)
 
-    stats = sub.add_parser("stats", help="triple counts and what the graph holds")
+    stats = sub.add_parser(
+        "stats", parents=[data_option], help="triple counts and what the graph holds"
+    )
     stats.add_argument("--json", action="store_true", help="print JSON")
     stats.set_defaults(run=_cmd_stats)
 
     serve = sub.add_parser(
         "serve",
+        parents=[data_option],
         help="serve the SPARQL endpoint (default: the graph built from data/)",
         description="Serve the embedded default graph, or the RDF files given (Turtle, "
         "N-Triples, TriG, N-Quads, JSON-LD, RDF/XML). FILE=GRAPH-IRI loads a triples file "
@@ -110,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
 
     publish_cmd = sub.add_parser(
         "publish",
+        parents=[data_option],
         help="load the validated + inferred dataset into a SPARQL store",
         description="Write the build into staging graphs of the store behind the SPARQL "
         "1.1 Update endpoint URL, then switch them live in one update request: readers "
@@ -128,8 +166,9 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from .sources import load_shapes, read_sources
     from .validation import FORMATTERS, validate_sources
 
-    discover(paths)  # fail early, with the path, on a missing file
-    sources = read_sources(settings, paths)
+    given = discover(paths)  # fail early, with the path, on a missing file
+    background = [] if not args.paths else background_files(settings, given)
+    sources = read_sources(settings, background + given)
     outcome = validate_sources(
         sources,
         sources.store(),
@@ -151,6 +190,18 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sys.stdout.write(report)
     return EXIT_OK if outcome.conforms else EXIT_FAILED
+
+
+def background_files(settings: Settings, given: Sequence[Path]) -> list[Path]:
+    """The vocabularies, the reference table and the source catalogue that files given by
+    name are read with (those of the data folder in use, else of the default one), less
+    the files given."""
+    folder = settings.data_dir
+    if not (folder / "vocabularies").is_dir():
+        folder = default_root()[0] / "data"
+    chosen = {p.resolve() for p in given}
+    folders = [folder / name for name in BACKGROUND_FOLDERS if (folder / name).is_dir()]
+    return [p for p in discover(folders) if p.resolve() not in chosen]
 
 
 def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,19 +14,53 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The folder holding the package: a checkout's root for a source tree or an editable install.
+PROJECT_ROOT = PACKAGE_DIR.parent
+#: Where a wheel keeps the ontology and the dataset it was built with (the top-level
+#: ``ontology/`` and ``data/`` folders, mapped into the package by pyproject.toml).
+BUNDLED_DIR = PACKAGE_DIR / "bundled"
+
+
+def is_checkout(folder: Path) -> bool:
+    """True when ``folder`` is the root of an r2p-graph source tree (its own ``data/``,
+    ``ontology/r2p.ttl`` and ``pyproject.toml``)."""
+    return (
+        (folder / "ontology" / "r2p.ttl").is_file()
+        and (folder / "data").is_dir()
+        and (folder / "pyproject.toml").is_file()
+    )
+
+
+def default_root() -> tuple[Path, str]:
+    """The folder whose ``data/`` and ``ontology/`` are used when none is given, and why.
+
+    In order: the working folder when it is a checkout; the data bundled in an installed
+    wheel; the checkout the package runs from (a source tree or an editable install).
+    """
+    cwd = Path.cwd()
+    if is_checkout(cwd):
+        return cwd, "the checkout in the working folder"
+    if (BUNDLED_DIR / "ontology" / "r2p.ttl").is_file():
+        return BUNDLED_DIR, "the dataset bundled with the package"
+    return PROJECT_ROOT, "the checkout the package runs from"
 
 
 def _default_data_dir() -> Path:
-    return PROJECT_ROOT / "data"
+    return default_root()[0] / "data"
 
 
 def _default_ontology_dir() -> Path:
-    return PROJECT_ROOT / "ontology"
+    return default_root()[0] / "ontology"
 
 
 def _default_cache_dir() -> Path:
-    return PROJECT_ROOT / ".cache" / "build"
+    root, _ = default_root()
+    if root != BUNDLED_DIR:
+        return root / ".cache" / "build"
+    # An installed package never writes into site-packages: the user's cache folder.
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "r2p-graph" / "build"
 
 
 @dataclass(frozen=True)
@@ -108,6 +142,13 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+    def data_origin(self) -> str:
+        """Which data folder is in use and why, for ``--version`` and the log."""
+        root, why = default_root()
+        if self.data_dir.resolve() == (root / "data").resolve():
+            return f"{self.data_dir} ({why})"
+        return f"{self.data_dir} (given by --data or R2P_DATA_DIR)"
 
     @property
     def ontology_file(self) -> Path:
