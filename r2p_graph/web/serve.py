@@ -41,6 +41,8 @@ def run_serve(
     data cannot be loaded.
     """
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if not files and not settings.store_url:
+        log.info("data: %s", settings.data_origin())
     try:
         # Loads in the background: the web app imports meanwhile, the workers start.
         store = open_store(settings, list(files), wait=False)

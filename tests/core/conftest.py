@@ -12,8 +12,6 @@ from r2p_graph.config import Settings
 from r2p_graph.local import LocalGraph
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-FOUNDING_DOCUMENT = SHARED / "sources" / "gcr2p-2012-dialogue-summary.txt"
 
 
 @pytest.fixture(scope="session")

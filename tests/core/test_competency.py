@@ -1,20 +1,19 @@
-"""Competency questions, answered from the built graph, checked against the founding document."""
+"""Competency questions, answered from the built graph, with the founding document's answers.
+
+The founding document (GCR2P's summary of the 5 September 2012 dialogue) is not shipped with
+the project; what it says is written here, and ``r2p-graph audit --sources DIR`` checks the
+quotations against a maintainer's local copy.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-import re
 
 import pyoxigraph as ox
-import pytest
 
 from r2p_graph.local import LocalGraph
 from r2p_graph.queries import competency_queries, competency_query
-
-from .conftest import FOUNDING_DOCUMENT
-
-NUMBER_WORDS = {"one": 1, "two": 2, "fifty-eight": 58}
 
 
 def rows(graph: LocalGraph, name: str) -> list[dict[str, str]]:
@@ -25,24 +24,9 @@ def rows(graph: LocalGraph, name: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in bindings]
 
 
-@pytest.fixture(scope="module")
-def founding_text() -> str:
-    return FOUNDING_DOCUMENT.read_text(encoding="utf-8")
-
-
-def test_participation_counts_match_the_founding_document(
-    graph: LocalGraph, founding_text: str
-) -> None:
-    match = re.search(
-        r"([\w-]+) member states, ([\w-]+) regional organization and ([\w-]+) civil society",
-        founding_text,
-    )
-    assert match, "the founding document's participation sentence moved"
-    expected = {
-        "member state": NUMBER_WORDS[match.group(1)],
-        "regional organization": NUMBER_WORDS[match.group(2)],
-        "civil-society organization": NUMBER_WORDS[match.group(3)],
-    }
+def test_participation_counts_match_the_founding_document(graph: LocalGraph) -> None:
+    # "fifty-eight member states, one regional organization and two civil society ..."
+    expected = {"member state": 58, "regional organization": 1, "civil-society organization": 2}
     got = {r["kind"]: int(r["reported"]) for r in rows(graph, "participation-2012")}
     assert got == expected
     by_kind = {r["kind"]: r for r in rows(graph, "participation-2012")}
@@ -53,13 +37,13 @@ def test_participation_counts_match_the_founding_document(
     assert int(by_kind["regional organization"]["knownByName"]) == 0
 
 
-def test_outright_opponents(graph: LocalGraph, founding_text: str) -> None:
+def test_outright_opponents(graph: LocalGraph) -> None:
+    # The founding document: "only two states, Cuba and Venezuela" remained outright opponents.
     found = rows(graph, "opponents-2012")
     assert {r["state"].rsplit("/", 1)[1] for r in found} == {"CUB", "VEN"}
     assert {r["count"] for r in found} == {"2"} and {r["completeness"] for r in found} == {
         "complete"
     }
-    assert "only two states, Cuba and Venezuela" in founding_text
 
 
 def test_report_discussed(graph: LocalGraph) -> None:
@@ -71,10 +55,10 @@ def test_report_discussed(graph: LocalGraph) -> None:
     assert {r["issued"] for r in found} == {"2012-07-25"}
 
 
-def test_situations_that_framed_the_debate(graph: LocalGraph, founding_text: str) -> None:
+def test_situations_that_framed_the_debate(graph: LocalGraph) -> None:
+    # "Libya, Côte d'Ivoire and the plight of civilians in Syria" framed the debate.
     found = rows(graph, "situations-2012")
     assert {r["stateName"] for r in found} == {"Libya", "Côte d'Ivoire", "Syria"}
-    assert "Libya, Côte d’Ivoire and the plight of civilians in Syria" in founding_text
 
 
 def test_2011_security_council_resolutions(graph: LocalGraph) -> None:
@@ -88,11 +72,10 @@ def test_2011_security_council_resolutions(graph: LocalGraph) -> None:
     assert {r["symbol"] for r in found if r["explicit"] == "true"} == {"S/RES/1975 (2011)"}
 
 
-def test_concerns_raised(graph: LocalGraph, founding_text: str) -> None:
+def test_concerns_raised(graph: LocalGraph) -> None:
+    # "double standards", "sequencing of the three pillars", "use of force".
     found = {r["theme"].rsplit("/", 1)[1] for r in rows(graph, "concerns-2012")}
     assert {"consistency", "pillar-sequencing", "use-of-force"} <= found
-    for words in ("double standards", "sequencing of the three pillars", "use of force"):
-        assert words in founding_text
 
 
 def test_known_participants_are_sourced(graph: LocalGraph) -> None:
