@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

@@ -27,7 +27,7 @@ from r2p_graph.inference import (
 from r2p_graph.namespace import R2P
 from r2p_graph.sources import load_sources
 
-pytestmark = pytest.mark.xdist_group("reasoner")
+pytestmark = [pytest.mark.xdist_group("reasoner"), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 INFERRED = URIRef("https://w3id.org/r2p/graph/inferred")

@@ -19,7 +19,7 @@ from r2p_graph.store.remote import RemoteStore
 
 from .conftest import OxigraphServer
 
-pytestmark = pytest.mark.xdist_group("oxigraph")
+pytestmark = [pytest.mark.xdist_group("oxigraph"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from r2p_graph.queries import competency_queries
 from .conftest import OxigraphServer, free_port
 from .test_publish import canonical, embedded_answer
 
-pytestmark = pytest.mark.xdist_group("oxigraph")
+pytestmark = [pytest.mark.xdist_group("oxigraph"), pytest.mark.slow]
 
 
 def start_endpoint(

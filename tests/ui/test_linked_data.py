@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 from tests.ui.conftest import BASE
 
-pytestmark = pytest.mark.xdist_group("ui")
+pytestmark = [pytest.mark.xdist_group("ui"), pytest.mark.slow]
 
 R2P = "https://w3id.org/r2p/def#"
 GBR = f"{BASE}id/state/GBR"

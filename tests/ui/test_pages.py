@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-pytestmark = pytest.mark.xdist_group("ui")
+pytestmark = [pytest.mark.xdist_group("ui"), pytest.mark.slow]
 
 BASE = "https://w3id.org/r2p/"
 R2P = f"{BASE}def#"

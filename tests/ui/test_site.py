@@ -17,7 +17,7 @@ from r2p_graph.config import Settings
 from r2p_graph.ontology_docs import add_term_anchors, build_docs, docs_key
 from r2p_graph.queries import competency_queries
 
-pytestmark = pytest.mark.xdist_group("ui")
+pytestmark = [pytest.mark.xdist_group("ui"), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"

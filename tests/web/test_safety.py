@@ -15,7 +15,7 @@ import requests
 from tests.web.conftest import LIBRARY, Canary, LiveServer, live_server
 from tests.web.w3c import parse_results
 
-pytestmark = pytest.mark.xdist_group("safety")
+pytestmark = [pytest.mark.xdist_group("safety"), pytest.mark.slow]
 
 JSON = {"Accept": "application/sparql-results+json"}
 
