@@ -231,12 +231,14 @@ def test_the_installed_server_serves_the_bundled_dataset(
 
 
 def hook_command() -> list[str]:
-    """The hook's command line as pre-commit builds it: entry, then the args a user's
-    .pre-commit-config.yaml gives (the example in .pre-commit-hooks.yaml: ``data/``)."""
+    """The hook's command line as pre-commit builds it: its entry, then its args (a user's
+    .pre-commit-config.yaml may replace them; the default is the ``data/`` folder)."""
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "r2p-graph-validate" and hook["language"] == "python"
     assert hook["pass_filenames"] is False
-    return [*shlex.split(hook["entry"]), "data/"]
+    # Without args the command would validate the bundled dataset, not the user's data.
+    assert hook["args"] == ["data/"]
+    return [*shlex.split(hook["entry"]), *hook["args"]]
 
 
 def test_hook_passes_valid_data(installed: Installed, elsewhere: Path) -> None:
