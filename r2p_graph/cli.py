@@ -120,6 +120,21 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(run=_cmd_query)
 
+    audit = sub.add_parser(
+        "audit",
+        parents=[data_option],
+        help="report the audit trail; check quotations against local copies of sources",
+        description="Without --sources: the share of facts checked against a source and the "
+        "latest verdicts, from data/audit/. With --sources DIR: check that every quotation is "
+        "an exact excerpt (whitespace, quotes and dashes normalised) of its source's local "
+        "copy in DIR: the file named by the source's r2p:localCopy (DIR/<path>, then "
+        "DIR/<file name>), else DIR/<last segment of the source IRI>.txt. Quotations whose "
+        "source has no local copy are listed as unchecked. Exit 0 when every checked "
+        "quotation is found, 1 on a quotation not found, 2 on unusable input.",
+    )
+    audit.add_argument("--sources", type=Path, metavar="DIR", help="folder of local copies")
+    audit.set_defaults(run=_cmd_audit)
+
     stats = sub.add_parser(
         "stats", parents=[data_option], help="triple counts and what the graph holds"
     )
@@ -239,6 +254,29 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from .audit import (
+        AuditInputError,
+        audit_report,
+        check_quotes,
+        format_quotes,
+        format_report,
+        load_graph,
+    )
+
+    try:
+        graph = load_graph([settings.data_dir], settings.ontology_file)
+        if args.sources is None:
+            print(format_report(graph, audit_report(graph)), end="")
+            return EXIT_OK
+        results = check_quotes(graph, args.sources)
+    except AuditInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(format_quotes(results), end="")
+    return EXIT_FAILED if any(r.status == "not found" for r in results) else EXIT_OK
 
 
 def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,7 +17,9 @@ class R2P(DefinedNamespace):
     # Classes
     Actor: URIRef
     AdHocGroup: URIRef
+    Audit: URIRef
     CivilSocietyOrganization: URIRef
+    FactCheck: URIRef
     FocalPointAppointment: URIRef
     GAResolution: URIRef
     Group: URIRef
@@ -48,11 +50,14 @@ class R2P(DefinedNamespace):
     atMeeting: URIRef
     attributionText: URIRef
     capacity: URIRef
+    checkedAgainst: URIRef
+    checkedFact: URIRef
     citesDocument: URIRef
     claimAbout: URIRef
     claimKind: URIRef
     comparedWith: URIRef
     comparedWithYear: URIRef
+    completenessRelativeTo: URIRef
     concernsSituation: URIRef
     convenedBy: URIRef
     countryCode: URIRef
@@ -70,6 +75,7 @@ class R2P(DefinedNamespace):
     hasTally: URIRef
     inMeeting: URIRef
     invokesR2P: URIRef
+    labelCountDiffers: URIRef
     listCompleteness: URIRef
     listedParticipation: URIRef
     localCopy: URIRef
@@ -90,11 +96,12 @@ class R2P(DefinedNamespace):
     quantifier: URIRef
     quotedFrom: URIRef
     quotedText: URIRef
-    reportNumber: URIRef
     reportedCount: URIRef
+    reportNumber: URIRef
     representing: URIRef
     resolutionNumber: URIRef
     saidBy: URIRef
+    sampleSize: URIRef
     speaker: URIRef
     stanceTarget: URIRef
     stanceValue: URIRef
@@ -102,3 +109,4 @@ class R2P(DefinedNamespace):
     tookPartIn: URIRef
     unAdmissionDate: URIRef
     venue: URIRef
+    verdict: URIRef

@@ -170,7 +170,6 @@ def test_store_down_then_back(oxigraph: OxigraphServer, settings: Settings, publ
 def test_slow_store_honours_the_deadline(
     oxigraph: OxigraphServer, settings: Settings, published: str
 ) -> None:
-    import time
 
     from .slow_proxy import SlowProxy
 
