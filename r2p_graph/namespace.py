@@ -110,3 +110,23 @@ class R2P(DefinedNamespace):
     unAdmissionDate: URIRef
     venue: URIRef
     verdict: URIRef
+
+    # Record depth (issue 13): reported words, counts of states represented, source
+    # disagreements, adoption of resolutions, dated memberships
+    RepresentedCount: URIRef
+    SourceDisagreement: URIRef
+    abstentions: URIRef
+    adoptionMode: URIRef
+    disagreeingAccount: URIRef
+    disagreementAbout: URIRef
+    disagreesOn: URIRef
+    hasRepresentedCount: URIRef
+    memberAsOf: URIRef
+    memberStateSpeakers: URIRef
+    observerStatesRepresented: URIRef
+    reportedAs: URIRef
+    sponsorCount: URIRef
+    sponsoredBy: URIRef
+    statesRepresented: URIRef
+    votesAgainst: URIRef
+    votesInFavour: URIRef

@@ -132,7 +132,8 @@ def test_state_page_lists_every_meeting_it_took_part_in(client: FlaskClient) -> 
     for meeting in meetings:
         assert meeting.split("/id/")[1] in " ".join(p.links.values())
     assert "supportive" in p.text  # its stance in 2012
-    assert "Statements delivered by this actor (1)" in p.headings
+    # 2011 (its own report), 2012 (own text), 2013 (GCR2P), 2016 (own text), 2022 (own text)
+    assert "Statements delivered by this actor (5)" in p.headings
 
 
 def test_state_page_shows_stances(client: FlaskClient) -> None:
