@@ -29,6 +29,7 @@ from r2p_graph.store import (
     formats,
 )
 from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource, sources_from
+from r2p_graph.store.ondisk import for_build, for_files
 from r2p_graph.store.workers import ENGINES, EngineSpec, InlineExecutor, WorkerPool
 
 log = logging.getLogger("r2p_graph.store")
@@ -245,27 +246,20 @@ def _chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
-def _default_loader(settings: Settings) -> Loader:
-    def load(out_dir: Path) -> DatasetSnapshot:
-        from r2p_graph.build import ensure_build  # the build pipeline lives elsewhere
-        from r2p_graph.store.ondisk import for_build
-
-        return for_build(ensure_build(settings))
-
-    return load
-
-
 def open_store(
     settings: Settings | None = None,
     files: Sequence[str | os.PathLike[str] | GraphSource] | None = None,
     *,
     wait: bool = True,
+    snapshot: Callable[[], Path] | None = None,
 ) -> Store:
     """Open the store the configuration asks for.
 
     ``files`` are RDF files to serve (``FILE`` or ``FILE=GRAPH_IRI``; see
-    :mod:`r2p_graph.store.loading`). Without files, the project's own dataset is served:
-    the validated asserted + inferred build from ``r2p_graph.build.ensure_build``.
+    :mod:`r2p_graph.store.loading`). Without files, ``snapshot`` is called (in the loading
+    thread) for the N-Quads file of a build to serve: the project's own dataset is
+    ``snapshot=lambda: r2p_graph.pipeline.build.ensure_build(settings)``, passed by the
+    CLI or the app factory; the store never builds.
     With ``Settings.store_url`` set (and no files), queries go to that SPARQL store
     instead (:class:`~r2p_graph.store.remote.RemoteStore`).
     With ``wait=False`` loading happens in the background (``ready()`` turns true when
@@ -286,11 +280,16 @@ def open_store(
         description = ", ".join(str(s.path) for s in sources)
 
         def loader(out_dir: Path) -> DatasetSnapshot:
-            from r2p_graph.store.ondisk import for_files
-
             return for_files(sources, settings.cache_dir)
 
         store = LocalStore(settings, loader, description=description)
     else:
-        store = LocalStore(settings, _default_loader(settings), description="the r2p dataset")
+        if snapshot is None:
+            raise ValueError("nothing to serve: give files, a snapshot, or a store URL")
+        build = snapshot
+
+        def loader(out_dir: Path) -> DatasetSnapshot:
+            return for_build(build())
+
+        store = LocalStore(settings, loader, description="the r2p dataset")
     return store.start(wait=wait)

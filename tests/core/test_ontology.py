@@ -8,7 +8,7 @@ import pytest
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 from r2p_graph.namespace import R2P
-from r2p_graph.sources import discover
+from r2p_graph.pipeline.load import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 VANN = Namespace("http://purl.org/vocab/vann/")

@@ -19,13 +19,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings
+from ..config import Settings
 from .files import discover, discover_rules
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
-    from .validation import ValidationOutcome
+    from .validate import ValidationOutcome
 
 # The cached path (a server start from an existing build) imports only the above: rdflib,
 # pyoxigraph, pySHACL and the pipeline's modules load when something is really built.
@@ -80,7 +80,7 @@ class BuildResult:
         """One named graph (``ontology``, ``asserted`` or ``inferred``) as an rdflib graph."""
         from rdflib import URIRef
 
-        from .ids import Minter
+        from ..ids import Minter
 
         return self.dataset.graph(URIRef(Minter(self.base_iri).graph(role)))
 
@@ -96,14 +96,14 @@ class BuildResult:
 
 def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> BuildResult:
     """Load, validate and infer. Raises :class:`ValidationFailed` on SHACL violations,
-    :class:`~r2p_graph.files.SourceError` on unreadable input and
-    :class:`~r2p_graph.inference.InferenceError` when the data contradicts the ontology."""
+    :class:`~r2p_graph.pipeline.files.SourceError` on unreadable input and
+    :class:`~r2p_graph.pipeline.infer.InferenceError` when the data contradicts the ontology."""
     import pyoxigraph as ox
 
-    from .ids import INFERRED_GRAPH
-    from .inference import infer_into, materialize_quads
-    from .sources import load_shapes, read_sources
-    from .validation import validate_sources
+    from ..ids import INFERRED_GRAPH
+    from .infer import infer_into, materialize_quads
+    from .load import load_shapes, read_sources
+    from .validate import validate_sources
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -200,9 +200,8 @@ def cached_build_path(settings: Settings) -> Path:
 def ensure_build(settings: Settings) -> Path:
     """Return an N-Quads file holding the validated, inferred dataset for the current inputs.
 
-    Builds it only when the inputs changed since the last build, together with the
-    on-disk store the server reads it from. A failed build raises and leaves the cache
-    (and :func:`last_good_build`) as it was.
+    Builds it only when the inputs changed since the last build. A failed build raises
+    and leaves the cache (and :func:`last_good_build`) as it was.
     """
     target = cached_build_path(settings)
     if target.is_file():
@@ -210,11 +209,9 @@ def ensure_build(settings: Settings) -> Path:
     result = build(settings)
     write_dataset(result.quads, target, "nquads")
     atomic_write_bytes(settings.cache_dir / _LAST_GOOD, target.name.encode())
-    # The served folder (an on-disk Oxigraph store of this build) is part of the build, so
-    # a server start from a cached build only opens it (1-2 s at 1M quads, not ~30 s).
-    from .store.ondisk import for_build
-
-    for_build(target)
+    # The served folder (an on-disk Oxigraph store of this build) is made by the store
+    # when it first opens the build (r2p_graph.store.ondisk.for_build), and kept, so a
+    # later start from a cached build only opens it (1-2 s at 1M quads, not ~30 s).
     return target
 
 
