@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from r2p_graph import sparql_safety
 from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryRequest,
@@ -27,6 +26,7 @@ from r2p_graph.store import (
     StoreStats,
     StoreUnavailable,
     formats,
+    refuse,
 )
 from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource, sources_from
 from r2p_graph.store.ondisk import for_build, for_files
@@ -165,7 +165,7 @@ class LocalStore:
 
     def query(self, request: QueryRequest) -> QueryResult:
         deadline = time.monotonic() + request.timeout
-        sparql_safety.check_query(request.text)
+        refuse.check_query(request.text)
         if not self._loaded.wait(max(0.0, deadline - time.monotonic())):
             raise StoreUnavailable("The dataset is still loading; try again in a moment.")
         executor = self._executor

@@ -29,7 +29,6 @@ from flask import Blueprint, Response, g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from r2p_graph import sparql_safety
 from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryFailed,
@@ -40,6 +39,8 @@ from r2p_graph.store import (
     StoreError,
     StoreUnavailable,
     formats,
+    query_text,
+    refuse,
 )
 from r2p_graph.web import negotiation
 from r2p_graph.web.context import endpoint_url, web_context
@@ -140,7 +141,7 @@ def _body(settings: Settings) -> bytes:
     return request.get_data(cache=False)
 
 
-def _refuse_update(message: str = sparql_safety.UPDATE_REFUSAL) -> ApiError:
+def _refuse_update(message: str = refuse.UPDATE_REFUSAL) -> ApiError:
     return ApiError(403, message, kind="refused")
 
 
@@ -172,7 +173,7 @@ def _timeout(values: Sequence[str], settings: Settings) -> float:
 def _graph_iris(params: Params, name: str) -> tuple[str, ...]:
     iris = _values(params, name)
     for iri in iris:
-        if not sparql_safety.is_iri(iri):
+        if not query_text.is_iri(iri):
             raise ApiError(400, f"{name}={iri!r} is not an absolute IRI.", kind="params")
     return tuple(iris)
 
@@ -302,13 +303,13 @@ def sparql() -> Response:
     named_graphs = _graph_iris(params, "named-graph-uri")
     timeout = _timeout(_values(params, "timeout"), settings)
 
-    info = sparql_safety.analyze(text)
+    info = query_text.analyze(text)
     if info.update_keyword == "LOAD":
-        raise _refuse_update(sparql_safety.LOAD_REFUSAL)
+        raise _refuse_update(refuse.LOAD_REFUSAL)
     if info.is_update:
         raise _refuse_update()
     if info.uses_service:
-        raise ApiError(403, sparql_safety.SERVICE_REFUSAL, kind="refused")
+        raise ApiError(403, refuse.SERVICE_REFUSAL, kind="refused")
     media_type = choose_format(formats.types_for_form(info.form), _values(params, "format"))
     g.r2p_form = info.form
 
