@@ -32,7 +32,7 @@ from r2p_graph.store import (
 )
 from r2p_graph.web.context import endpoint_url, public_base, web_context
 from r2p_graph.web.errors import ApiError
-from r2p_graph.web.protocol import choose_format
+from r2p_graph.web.negotiation import choose
 
 bp = Blueprint("discovery", __name__)
 
@@ -79,7 +79,7 @@ _STATS_ROWS = 1_000_000
 
 
 def _negotiated(graph: Graph, format_values: list[str]) -> Response:
-    media_type = choose_format(formats.GRAPH_TYPES, format_values)
+    media_type = choose(formats.GRAPH_TYPES, format_values)
     body = graph.serialize(format=_RDFLIB_FORMAT[media_type], encoding="utf-8")
     response = Response(body, status=200)
     response.headers["Content-Type"] = formats.content_type(media_type)

@@ -7,7 +7,7 @@ point at this server (``Settings.public_url`` when set, else the request's own r
 
 One URL, many representations: ``200`` with ``Vary: Accept`` (no 303 hop). The format is
 ``?format=html|ttl|jsonld|nt|rdf`` when given, else the best match for the Accept header
-(werkzeug's ``accept_mimetypes.best_match``, q-values honoured) among HTML, Turtle,
+(:mod:`r2p_graph.web.negotiation`, as for ``/sparql``) among HTML, Turtle,
 JSON-LD, N-Triples and RDF/XML; ``*/*`` or no Accept header at all gets Turtle (browsers
 always ask for ``text/html`` by name), nothing acceptable gets ``406``. Every answer
 carries ``Content-Location`` (the URL of the representation sent) and one
@@ -28,12 +28,12 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
 from r2p_graph.store import formats
-from r2p_graph.web import pages
+from r2p_graph.web import negotiation, pages
 from r2p_graph.web.context import public_base, web_context
+from r2p_graph.web.negotiation import HTML
 
 bp = Blueprint("linked_data", __name__)
 
-HTML = "text/html"
 #: What an IRI can be answered with; on a tie (``*/*``) the first wins.
 OFFERS: tuple[str, ...] = (
     formats.TURTLE,
@@ -42,30 +42,6 @@ OFFERS: tuple[str, ...] = (
     formats.N_TRIPLES,
     formats.RDF_XML,
 )
-#: Accept-header synonyms, tried after the canonical types.
-ALIASES: dict[str, str] = {
-    "application/xhtml+xml": HTML,
-    "application/x-turtle": formats.TURTLE,
-    "application/json": formats.JSON_LD,
-    "text/plain": formats.N_TRIPLES,
-    "application/xml": formats.RDF_XML,
-    "text/xml": formats.RDF_XML,
-}
-#: ``?format=`` values.
-FORMAT_NAMES: dict[str, str] = {
-    "html": HTML,
-    "ttl": formats.TURTLE,
-    "turtle": formats.TURTLE,
-    "jsonld": formats.JSON_LD,
-    "json-ld": formats.JSON_LD,
-    "json": formats.JSON_LD,
-    "nt": formats.N_TRIPLES,
-    "ntriples": formats.N_TRIPLES,
-    "n-triples": formats.N_TRIPLES,
-    "rdf": formats.RDF_XML,
-    "xml": formats.RDF_XML,
-    "rdfxml": formats.RDF_XML,
-}
 #: The short name of each representation (in ``?format=`` links).
 SHORT: dict[str, str] = {
     HTML: "html",
@@ -92,17 +68,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 def choose_format() -> str | None:
     """The representation to send, or None (406)."""
-    values = request.args.getlist("format")
-    if values:
-        key = values[0].strip().lower()
-        media = FORMAT_NAMES.get(key) or (key if key in OFFERS else ALIASES.get(key))
-        return media
-    if not request.headers.get("Accept", "").strip():
-        return OFFERS[0]
-    best = request.accept_mimetypes.best_match([*OFFERS, *ALIASES])
-    if best is None:
-        return None
-    return ALIASES.get(best, best)
+    return negotiation.best(OFFERS, request.args.getlist("format"))
 
 
 def alternates(path: str) -> list[tuple[str, str, str]]:

@@ -26,8 +26,6 @@ from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, g, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from r2p_graph.config import Settings
 from r2p_graph.store import (
@@ -178,50 +176,6 @@ def _graph_iris(params: Params, name: str) -> tuple[str, ...]:
     return tuple(iris)
 
 
-def choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
-    """The media type to answer with: ``format=`` first, else the Accept header (406)."""
-    if not format_values:
-        header = request.headers.get("Accept")
-        if header is None or len(header) <= _REMEMBERED_CHARS:
-            chosen = _negotiated(header, tuple(offers))
-            if chosen is not None:
-                return chosen
-    return _choose_format(offers, format_values)
-
-
-@lru_cache(maxsize=_REMEMBERED)
-def _negotiated(header: str | None, offers: tuple[str, ...]) -> str | None:
-    """The offer an Accept header prefers (clients send a handful of distinct headers)."""
-    accept = parse_accept_header(header, MIMEAccept) if header else None
-    return negotiation.negotiate(accept, offers)
-
-
-def _choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
-    if format_values:
-        chosen = negotiation.from_format_param(format_values, offers)
-        if chosen is None:
-            raise ApiError(
-                406,
-                f"format={format_values[0]!r} cannot carry this answer; use one of "
-                f"{', '.join(negotiation.format_names(offers))} or one of these media "
-                f"types: {', '.join(offers)}.",
-                headers={"Vary": "Accept"},
-                kind="not-acceptable",
-            )
-        return chosen
-    accept = request.accept_mimetypes if request.headers.get("Accept") else None
-    chosen = negotiation.negotiate(accept, offers)
-    if chosen is None:
-        raise ApiError(
-            406,
-            "None of the media types in the Accept header can carry this answer. "
-            f"Available: {', '.join(offers)}.",
-            headers={"Vary": "Accept"},
-            kind="not-acceptable",
-        )
-    return chosen
-
-
 def _read_request(settings: Settings) -> tuple[Params, str | None]:
     """All protocol parameters (URL + form body) and the query of a direct POST."""
     params = _url_params(settings)
@@ -310,7 +264,9 @@ def sparql() -> Response:
         raise _refuse_update()
     if info.uses_service:
         raise ApiError(403, refuse.SERVICE_REFUSAL, kind="refused")
-    media_type = choose_format(formats.types_for_form(info.form), _values(params, "format"))
+    media_type = negotiation.choose(
+        formats.types_for_form(info.form), _values(params, "format")
+    )
     g.r2p_form = info.form
 
     query_request = QueryRequest(
