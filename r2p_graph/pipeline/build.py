@@ -19,6 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import vocab
 from ..config import Settings
 from .files import discover, discover_rules
 
@@ -34,18 +35,6 @@ if TYPE_CHECKING:
 DATASET_FORMATS = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}
 
 _LAST_GOOD = "last-good"
-_TRIG_PREFIXES = {
-    "r2p": "https://w3id.org/r2p/def#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-}
 
 
 class ValidationFailed(Exception):
@@ -135,9 +124,12 @@ def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> Build
     )
 
 
-def write_dataset(dataset: Any, out: Path, fmt: str | None = None) -> Path:
+def write_dataset(
+    dataset: Any, out: Path, fmt: str | None = None, *, base_iri: str | None = None
+) -> Path:
     """Serialize ``dataset`` (an ``ox.Dataset`` or an rdflib ``Dataset``) to ``out``
-    atomically (temporary file, fsync, rename).
+    atomically (temporary file, fsync, rename). TriG from an ``ox.Dataset`` declares the
+    data's prefixes (:mod:`r2p_graph.vocab`), with ``r2p`` under ``base_iri`` when given.
 
     ``fmt`` is ``trig`` or ``nquads``; by default it follows the file extension.
     """
@@ -150,7 +142,10 @@ def write_dataset(dataset: Any, out: Path, fmt: str | None = None) -> Path:
         import pyoxigraph as ox
 
         if fmt == "trig":
-            data = ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=_TRIG_PREFIXES) or b""
+            prefixes = (
+                vocab.prefixes(base_iri) if base_iri is not None else dict(vocab.DATA_PREFIXES)
+            )
+            data = ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
         else:
             data = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
     atomic_write_bytes(out, data)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from r2p_graph import vocab
 from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryRequest,
@@ -36,12 +37,6 @@ log = logging.getLogger("r2p_graph.store")
 
 Loader = Callable[[Path], DatasetSnapshot]
 _CHUNK = 1 << 16
-_DUMP_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 
 
 class LocalStore:
@@ -232,7 +227,8 @@ class LocalStore:
                 os.close(fd)
                 try:
                     quads = ox.parse(path=str(snapshot.path), format=ox.RdfFormat.N_QUADS)
-                    ox.serialize(quads, partial, format=ox.RdfFormat.TRIG, prefixes=_DUMP_PREFIXES)
+                    prefixes = dict(vocab.CORE_PREFIXES)
+                    ox.serialize(quads, partial, format=ox.RdfFormat.TRIG, prefixes=prefixes)
                     os.replace(partial, target)
                 except BaseException:
                     Path(partial).unlink(missing_ok=True)

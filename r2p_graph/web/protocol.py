@@ -285,10 +285,8 @@ def sparql() -> Response:
         raise ApiError(400, syntax_message(text, exc), kind="syntax") from None
     except QueryRefused as exc:
         raise ApiError(403, str(exc), kind="refused") from None
-    except QueryTimeout as exc:
-        raise ApiError(503, str(exc), kind="timeout") from None
-    except StoreUnavailable as exc:
-        raise ApiError(503, str(exc), headers={"Retry-After": "5"}, kind="unavailable") from None
+    except (QueryTimeout, StoreUnavailable):
+        raise  # 503, by the app's handlers (errors.py)
     except QueryFailed as exc:
         raise ApiError(400, f"The query could not be evaluated: {exc}", kind="failed") from None
     except StoreError as exc:

@@ -9,7 +9,6 @@ import pytest
 from rdflib import DCTERMS, OWL, PROV, RDF, Dataset, Graph, URIRef
 
 from r2p_graph.config import Settings
-from r2p_graph.namespace import R2P
 from r2p_graph.pipeline.build import (
     ValidationFailed,
     atomic_write_bytes,
@@ -23,6 +22,7 @@ from r2p_graph.pipeline.build import (
 from r2p_graph.pipeline.infer import inferred_predicate_counts
 from r2p_graph.pipeline.load import load_shapes, load_sources
 from r2p_graph.pipeline.validate import validate_graph
+from tests.r2p_terms import R2P
 
 STATEMENT_UK = URIRef("https://w3id.org/r2p/id/statement/ga-2012-09-05/GBR")
 INFERRED = URIRef("https://w3id.org/r2p/graph/inferred")

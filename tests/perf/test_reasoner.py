@@ -15,7 +15,6 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from r2p_graph.config import Settings
-from r2p_graph.namespace import R2P
 from r2p_graph.pipeline.build import build
 from r2p_graph.pipeline.infer import (
     REASONERS,
@@ -26,6 +25,7 @@ from r2p_graph.pipeline.infer import (
     materialize,
 )
 from r2p_graph.pipeline.load import load_sources
+from tests.r2p_terms import R2P
 
 pytestmark = pytest.mark.xdist_group("reasoner")
 
