@@ -31,8 +31,8 @@ their canonical lexical form and turns every integer subtype into ``xsd:integer`
 (``"58"^^xsd:nonNegativeInteger`` comes back as ``58``; upstream issue oxigraph#526).
 SELECT answers show these canonical terms. CONSTRUCT and DESCRIBE answers get the
 original terms back for every triple that is in the data (a table built at load time,
-from the served folder's ``originals.nq``); the rdflib engine and the dumps keep every
-term exactly.
+from the served folder's ``originals.nq``; see :mod:`r2p_graph.store.literal_forms`); the
+rdflib engine and the dumps keep every term exactly.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from r2p_graph.store import (
     rewrite,
 )
 from r2p_graph.store import results as res
+from r2p_graph.store.literal_forms import originals_table, restore
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 _MAX_MESSAGE = 400
@@ -65,7 +66,6 @@ _MAX_MESSAGE = 400
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _MERGE_PREFIX = "urn:r2p:merge:"
 _MAX_MERGES = 16
-_SCRATCH_PREDICATE = ox.NamedNode("urn:r2p:scratch:p")
 
 _GRAPH_FORMATS = {
     formats.TURTLE: ox.RdfFormat.TURTLE,
@@ -153,7 +153,7 @@ class OxigraphEngine:
             )
         else:
             candidates = ox.parse(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        self._originals = _original_literals(candidates)
+        self._originals = originals_table(candidates)
         self._graphs = list(self._store.named_graphs())
         self._merges: OrderedDict[tuple[str, ...], ox.NamedNode] = OrderedDict()
         self._merge_serial = 0
@@ -184,12 +184,7 @@ class OxigraphEngine:
 
     def _restore(self, triple: ox.Triple) -> ox.Triple:
         """The triple with its object as written in the data (see the module docstring)."""
-        obj = triple.object
-        if isinstance(obj, ox.Literal):
-            original = self._originals.get((triple.subject, triple.predicate, obj))
-            if original is not None:
-                return ox.Triple(triple.subject, triple.predicate, original)
-        return triple
+        return restore(self._originals, triple)
 
     def _query(self, text: str, kwargs: dict[str, Any]) -> Any:
         try:
@@ -380,43 +375,6 @@ def count_rows(body: bytes, media_type: str) -> int:
     if media_type == formats.CSV:
         return max(0, _CSV_QUOTED.sub(b'""', body).count(b"\r\n") - 1)
     raise ValueError(f"no row count for {media_type}")
-
-
-def _original_literals(
-    quads: Iterable[ox.Quad],
-) -> dict[tuple[Any, Any, Any], ox.Literal | None]:
-    """(subject, predicate, literal as Oxigraph stores it) -> literal as written, for the
-    data literals among ``quads`` that Oxigraph rewrites. Ambiguous keys (two originals
-    folded into one stored term) map to None and stay canonical."""
-    candidates = [
-        quad
-        for quad in quads
-        if isinstance(quad.object, ox.Literal)
-        and quad.object.datatype.value.startswith(_XSD)
-        and quad.object.datatype.value != _XSD + "string"
-    ]
-    if not candidates:
-        return {}
-    scratch = ox.Store()
-    scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:r2p:scratch:{i}"), _SCRATCH_PREDICATE, quad.object)
-        for i, quad in enumerate(candidates)
-    )
-    stored: dict[int, Any] = {}
-    for quad in scratch.quads_for_pattern(None, _SCRATCH_PREDICATE, None, None):
-        if isinstance(quad.subject, ox.NamedNode):
-            stored[int(quad.subject.value.rsplit(":", 1)[1])] = quad.object
-    table: dict[tuple[Any, Any, Any], ox.Literal | None] = {}
-    for i, quad in enumerate(candidates):
-        canonical, original = stored.get(i), quad.object
-        if canonical is None or canonical == original or not isinstance(original, ox.Literal):
-            continue
-        key = (quad.subject, quad.predicate, canonical)
-        if key in table and table[key] != original:
-            table[key] = None
-        else:
-            table[key] = original
-    return table
 
 
 def _pick(media_type: str, allowed: tuple[str, ...]) -> str:

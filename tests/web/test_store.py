@@ -25,6 +25,7 @@ from r2p_graph.store import (
     StoreUnavailable,
 )
 from r2p_graph.store.factory import LocalStore, open_store
+from r2p_graph.store.literal_forms import original_literals, originals_table
 from r2p_graph.store.loading import (
     DatasetLoadError,
     DatasetSnapshot,
@@ -32,8 +33,8 @@ from r2p_graph.store.loading import (
     build_snapshot,
     parse_source,
 )
-from r2p_graph.store.ondisk import for_build, for_files, original_literals
-from r2p_graph.store.oxigraph import OxigraphEngine, _original_literals, count_rows
+from r2p_graph.store.ondisk import for_build, for_files
+from r2p_graph.store.oxigraph import OxigraphEngine, count_rows
 from r2p_graph.store.workers import EngineSpec, WorkerPool, isolate_network
 from tests.web.conftest import DATA, LIBRARY, ROOT, Canary, quiet_settings
 from tests.web.w3c import parse_results
@@ -612,8 +613,8 @@ def test_the_literal_scan_finds_what_a_full_parse_finds(tmp_path: Path) -> None:
     ]
     nq = tmp_path / "tricky.nq"
     nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    full = _original_literals(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
-    scanned = _original_literals(original_literals(nq))
+    full = originals_table(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    scanned = originals_table(original_literals(nq))
     assert scanned == full
     assert len(full) >= 5  # the test exercises the table
     assert {"58", "007", "1.0E6", "+5", "-5"} <= {v.value for v in full.values() if v}
