@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except ValidationFailed as exc:
+        # start-up: only the command that runs imports its modules
         from .pipeline.validate import format_text
 
         sys.stderr.write(format_text(exc.outcome))
@@ -47,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         if "r2p_graph.pipeline.infer" in sys.modules:  # only a build can raise InferenceError
+            # start-up: only the command that runs imports its modules
             from .pipeline.infer import InferenceError
 
             if isinstance(exc, InferenceError):
@@ -125,7 +127,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     paths: list[Path] = args.paths or [settings.data_dir]
+    # start-up: only the command that runs imports its modules
     from .pipeline.load import load_shapes, read_sources
+
+    # start-up: only the command that runs imports its modules
     from .pipeline.validate import FORMATTERS, validate_sources
 
     discover(paths)  # fail early, with the path, on a missing file
@@ -139,6 +144,7 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     )
     report = FORMATTERS[args.format](outcome)
     if args.output:
+        # start-up: only the command that runs imports its modules
         from .pipeline.build import atomic_write_bytes
 
         atomic_write_bytes(args.output, report.encode("utf-8"))
@@ -172,6 +178,7 @@ def _cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    # start-up: only the command that runs imports its modules
     from .local import LocalGraph, QueryError
 
     text: str = args.sparql
@@ -191,7 +198,7 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from .local import LocalGraph
+    from .local import LocalGraph  # start-up: only the command that runs imports its modules
 
     graph = LocalGraph.from_nquads(ensure_build(settings))
     stats = graph.summary()
@@ -208,7 +215,7 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from .web.serve import run_serve
+    from .web.serve import run_serve  # start-up: only the command that runs imports its modules
 
     if args.host:
         settings = settings.replace(host=args.host)
@@ -223,6 +230,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    # start-up: only the command that runs imports its modules
     from .publish import PublishError, SwitchUnconfirmed, publish
 
     try:

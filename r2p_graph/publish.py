@@ -14,6 +14,7 @@ requests still refer to the same nodes.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -187,7 +188,6 @@ def _update(http: requests.Session, url: str, text: str, timeout: float) -> None
 
 
 def _file_version(path: Path) -> str:
-    import hashlib
 
     digest = hashlib.sha256()
     with path.open("rb") as stream:

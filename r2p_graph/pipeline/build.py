@@ -59,17 +59,17 @@ class BuildResult:
     @cached_property
     def dataset(self) -> Dataset:
         """The same dataset as an rdflib ``Dataset`` (converted on first use)."""
-        import pyoxigraph as ox
-        from rdflib import Dataset
+        import pyoxigraph as ox  # start-up: a cached build imports no RDF library
+        from rdflib import Dataset  # start-up: a cached build imports no RDF library
 
         text = ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS) or b""
         return Dataset().parse(data=text, format="nquads")
 
     def graph(self, role: str) -> Graph:
         """One named graph (``ontology``, ``asserted`` or ``inferred``) as an rdflib graph."""
-        from rdflib import URIRef
+        from rdflib import URIRef  # start-up: a cached build imports no RDF library
 
-        from ..ids import Minter
+        from ..ids import Minter  # start-up: a cached build imports no RDF library
 
         return self.dataset.graph(URIRef(Minter(self.base_iri).graph(role)))
 
@@ -87,12 +87,14 @@ def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> Build
     """Load, validate and infer. Raises :class:`ValidationFailed` on SHACL violations,
     :class:`~r2p_graph.pipeline.files.SourceError` on unreadable input and
     :class:`~r2p_graph.pipeline.infer.InferenceError` when the data contradicts the ontology."""
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: a cached build imports no RDF library
 
-    from ..ids import INFERRED_GRAPH
+    from ..ids import INFERRED_GRAPH  # start-up: a cached build imports no RDF library
+
+    # start-up: a cached build imports no RDF library
     from .infer import infer_into, materialize_quads
-    from .load import load_shapes, read_sources
-    from .validate import validate_sources
+    from .load import load_shapes, read_sources  # start-up: a cached build imports no RDF library
+    from .validate import validate_sources  # start-up: a cached build imports no RDF library
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -139,7 +141,7 @@ def write_dataset(
     if hasattr(dataset, "serialize"):
         data = dataset.serialize(format=fmt, encoding="utf-8")
     else:
-        import pyoxigraph as ox
+        import pyoxigraph as ox  # start-up: a cached build imports no RDF library
 
         if fmt == "trig":
             prefixes = (

@@ -43,6 +43,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH
 from .files import discover_rules
 from .terms import FromOx, LiteralChecker, ToOx
 
@@ -121,7 +122,6 @@ def materialize_quads(
     """Run the ``owlrl`` reference reasoner over what :func:`~r2p_graph.pipeline.load.read_sources`
     read and add its inferred graph to ``sources.dataset`` (the ``oxigraph`` reasoner works
     on the build's store instead: :func:`infer_into`)."""
-    from ..ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH
 
     dataset = Dataset()
     text = ox.serialize(sources.dataset, format=ox.RdfFormat.N_QUADS) or b""

@@ -44,9 +44,16 @@ from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
+import pyshacl.graph_abstraction as ga
+import pyshacl.shape as shape_module
+import pyshacl.shapes_graph as shapes_module
+from pyshacl import validate
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
+
+from .terms import to_rdflib
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Datatypes whose literals an ``ox.Store`` may store in another form than written.
@@ -68,7 +75,6 @@ def run_pyshacl(store: ox.Store, shapes: Graph, *, part: tuple[int, int] | None 
     """Validate the store's default graph in place (no inference, SHACL-AF on, warnings
     allowed) and return pySHACL's report graph. ``part=(k, n)``: only bucket ``k`` of
     ``n`` of the focus nodes."""
-    from pyshacl import validate
 
     with _adapter_fixes(part):
         _conforms, report, _text = validate(
@@ -204,7 +210,6 @@ def recheck_rewritten(
     risky = rewritten_literals(written, form_sensitive_paths(shapes))
     if not risky:
         return report
-    from .terms import to_rdflib
 
     head = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
     by_subject: dict[Any, list[tuple[ox.Quad, ox.Literal]]] = {}
@@ -320,10 +325,6 @@ class _ParameterList(list[Any]):
 
 @contextmanager
 def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
-    import pyshacl.graph_abstraction as ga
-    import pyshacl.shape as shape_module
-    import pyshacl.shapes_graph as shapes_module
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 
     data_graph = ga.OxigraphDataGraph
     original_len, original_objects = data_graph.__len__, data_graph.objects

@@ -7,6 +7,8 @@ validation (pySHACL reads rdflib terms) and inference (owlrl or the Oxigraph rul
 from __future__ import annotations
 
 import pyoxigraph as ox
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -20,8 +22,6 @@ class LiteralChecker:
     """
 
     def __init__(self) -> None:
-        from owlrl.DatatypeHandling import AltXSDToPYTHON
-        from owlrl.XsdDatatypes import OWL_RL_Datatypes
 
         self._converters = {
             str(d): AltXSDToPYTHON[d]

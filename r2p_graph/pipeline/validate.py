@@ -29,6 +29,8 @@ from rdflib import RDF, SH, Graph, Literal
 from rdflib.plugins.sparql import processor as sparql_processor
 from rdflib.term import Node
 
+from ..config import Settings
+from .load import load_shapes, read_sources
 from .pyshacl_adapter import merge_reports, recheck_rewritten, run_pyshacl
 
 if TYPE_CHECKING:
@@ -181,8 +183,6 @@ def _finish_part(process: subprocess.Popen[bytes]) -> bytes:
 def part_main() -> int:
     """Entry point of a validation process: settings and its share on stdin (as JSON, from
     :func:`_start_part`), its report as N-Triples on stdout."""
-    from ..config import Settings
-    from .load import load_shapes, read_sources
 
     task = json.loads(sys.stdin.buffer.read())
     settings = Settings.from_env(task["environ"])

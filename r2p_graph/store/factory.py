@@ -218,7 +218,7 @@ class LocalStore:
         target = snapshot.path.with_suffix(".trig")
         with self._lock:
             if not target.exists():
-                import pyoxigraph as ox
+                import pyoxigraph as ox  # start-up: the serving process parses only for a TriG dump
 
                 # Served folders are shared between servers: a private partial file.
                 fd, partial = tempfile.mkstemp(
@@ -264,6 +264,7 @@ def open_store(
     """
     settings = settings or Settings.from_env()
     if settings.store_url and not files:
+        # start-up: requests, only for a remote store
         from r2p_graph.store.remote import RemoteStore
 
         return RemoteStore(

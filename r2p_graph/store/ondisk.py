@@ -49,11 +49,19 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
 from r2p_graph.store import formats
-from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource
+from r2p_graph.store.loading import (
+    DatasetLoadError,
+    DatasetSnapshot,
+    GraphSource,
+    build_snapshot,
+    parse_source,
+)
+from r2p_graph.store.workers import child_path
 
 #: Bump when the folder's contents or their meaning change: older folders are then remade.
 LAYOUT = 1
@@ -127,7 +135,7 @@ def sources_digest(sources: Sequence[GraphSource]) -> str:
 
 @functools.cache
 def _pyoxigraph_version() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import version  # ~40 ms; only when a folder is made or checked
 
     return version("pyoxigraph")
 
@@ -191,7 +199,6 @@ def _ensure(
 
 
 def _run_maker(root: Path, key: str, recipe: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
-    from r2p_graph.store.workers import child_path
 
     env = dict(os.environ)
     env["PYTHONPATH"] = child_path()
@@ -242,7 +249,6 @@ def _hold(folder: Path) -> bool:
 def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
     """Make ``root/key`` from ``recipe`` (see :func:`for_build`, :func:`for_files`);
     returns timings. Runs in a child process (``python -m r2p_graph.store.ondisk``)."""
-    from concurrent.futures import ThreadPoolExecutor
 
     import pyoxigraph as ox  # the maker process only: a server opening a folder never needs it
 
@@ -308,7 +314,7 @@ def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str, *, lenient:
     a snapshot that a parser has already read: a build, or files merged by
     :func:`~r2p_graph.store.loading.build_snapshot`; never for a user's file copied as is.
     """
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # the maker process only
 
     store = ox.Store(str(location))
     try:
@@ -323,9 +329,7 @@ def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str, *, lenient:
 def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any, bool]:
     """Put the snapshot at ``snapshot``; the label for errors, the format to load it in
     and whether it was written by a parser (a build, or merged files)."""
-    import pyoxigraph as ox
-
-    from r2p_graph.store.loading import build_snapshot, parse_source
+    import pyoxigraph as ox  # the maker process only
 
     if recipe["kind"] == "build":
         build = Path(recipe["build"])

@@ -193,7 +193,7 @@ class RemoteStore:
         """The published graphs as N-Quads or TriG, read back from the store."""
         if media_type not in formats.DATASET_TYPES:
             raise ValueError(f"no dataset dump as {media_type}")
-        import pyoxigraph as ox
+        import pyoxigraph as ox  # start-up: pyoxigraph only to parse a CONSTRUCT answer
 
         quads: list[ox.Quad] = []
         for graph in self.graph_names():

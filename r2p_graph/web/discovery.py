@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
@@ -87,7 +87,6 @@ def _negotiated(graph: Graph, format_values: list[str]) -> Response:
 
 
 def _format_values() -> list[str]:
-    from flask import request
 
     return request.args.getlist("format")
 

@@ -98,7 +98,7 @@ def dumps() -> DumpSet:
 
 
 def _make_dumps() -> DumpSet:
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: pyoxigraph only when a dump is made
 
     settings = web_context().settings
     store = web_context().store

@@ -27,6 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
+from r2p_graph.ontology_docs import ontology_html
 from r2p_graph.store import formats
 from r2p_graph.web import labels, negotiation, sparql_client
 from r2p_graph.web.context import public_base, web_context
@@ -192,7 +193,6 @@ def ontology() -> Response:
     if media is None:
         return not_acceptable(path)
     if media == HTML:
-        from r2p_graph.ontology_docs import ontology_html
 
         return html_response(ontology_html(web_context().settings, public_base()), path)
     return rdf_response(ontology_graph(), media, path)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, g, request
@@ -42,6 +41,7 @@ from r2p_graph.store import (
 )
 from r2p_graph.web import negotiation
 from r2p_graph.web.context import endpoint_url, web_context
+from r2p_graph.web.discovery import service_description
 from r2p_graph.web.errors import ApiError
 
 bp = Blueprint("sparql", __name__)
@@ -79,26 +79,9 @@ def _decode(data: bytes, what: str) -> str:
         ) from None
 
 
-#: Parameter strings up to this long are remembered (the last _REMEMBERED of them): a
-#: client repeating a request (a dashboard, a chart) skips percent-decoding its query.
-_REMEMBERED_CHARS = 16_384
-_REMEMBERED = 256
-
-
 def _parse_params(text: str, what: str) -> Params:
-    if len(text) <= _REMEMBERED_CHARS:
-        return list(_parse_remembered(text, what))
-    return list(_parse_params_now(text, what))
-
-
-@lru_cache(maxsize=_REMEMBERED)
-def _parse_remembered(text: str, what: str) -> tuple[tuple[str, str], ...]:
-    return _parse_params_now(text, what)  # an ApiError is raised, never remembered
-
-
-def _parse_params_now(text: str, what: str) -> tuple[tuple[str, str], ...]:
     try:
-        return tuple(
+        return list(
             parse_qsl(
                 text,
                 keep_blank_values=True,
@@ -234,7 +217,6 @@ def sparql() -> Response:
     queries = _values(params, "query") + ([direct_query] if direct_query is not None else [])
     if not queries:
         if request.method == "GET":
-            from r2p_graph.web.discovery import service_description
 
             return service_description()
         raise ApiError(
@@ -276,7 +258,7 @@ def sparql() -> Response:
         media_type=media_type,
         timeout=timeout,
         max_rows=settings.max_rows,
-        base_iri=_endpoint_url(settings),
+        base_iri=endpoint_url(),
     )
     started = time.perf_counter()
     try:
@@ -305,30 +287,3 @@ def sparql() -> Response:
     if result.truncated:
         headers.append(("X-R2P-Results-Truncated", f"max_rows={settings.max_rows}"))
     return Response(result.body, status=200, headers=headers)
-
-
-#: (public URL, scheme, Host, server, script root, path) -> endpoint URL; bounded, since
-#: the Host header is the client's to choose.
-_ENDPOINTS: dict[tuple[str | None, ...], str] = {}
-_MAX_ENDPOINTS = 64
-
-
-def _endpoint_url(settings: Settings) -> str:
-    """:func:`~r2p_graph.web.context.endpoint_url`, remembered per request origin."""
-    environ = request.environ
-    key = (
-        settings.public_url,
-        environ.get("wsgi.url_scheme"),
-        environ.get("HTTP_HOST"),
-        environ.get("SERVER_NAME"),
-        environ.get("SERVER_PORT"),
-        environ.get("SCRIPT_NAME"),
-        environ.get("PATH_INFO"),
-    )
-    url = _ENDPOINTS.get(key)
-    if url is None:
-        url = endpoint_url()
-        if len(_ENDPOINTS) >= _MAX_ENDPOINTS:
-            _ENDPOINTS.clear()
-        _ENDPOINTS[key] = url
-    return url

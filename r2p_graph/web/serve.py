@@ -52,8 +52,10 @@ def run_serve(
         print(f"r2p-graph serve: {exc}", file=sys.stderr)
         return 2
     try:
+        # start-up: imported while the store loads in the background
         from waitress import create_server
 
+        # start-up: imported while the store loads in the background
         from r2p_graph.web.app import create_app
 
         app = create_app(settings, store=store)
