@@ -7,8 +7,6 @@ validation (pySHACL reads rdflib terms) and inference (owlrl or the Oxigraph rul
 from __future__ import annotations
 
 import pyoxigraph as ox
-from owlrl.DatatypeHandling import AltXSDToPYTHON
-from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -22,6 +20,9 @@ class LiteralChecker:
     """
 
     def __init__(self) -> None:
+        # owlrl is heavy: importing the pipeline's modules must not pay for it (a test says so)
+        from owlrl.DatatypeHandling import AltXSDToPYTHON
+        from owlrl.XsdDatatypes import OWL_RL_Datatypes
 
         self._converters = {
             str(d): AltXSDToPYTHON[d]
