@@ -1,9 +1,8 @@
 """r2p-graph: what states say about the Responsibility to Protect at the UN, as linked data.
 
-The data flows through one module per step::
+The data flows through one package per step (see ARCHITECTURE.md)::
 
-    data/ + ontology/  ->  sources (load)  ->  validation (SHACL)  ->  inference (OWL RL)
-                       ->  build (cache)   ->  store (SPARQL engine)  ->  web (HTTP)
+    data/ + ontology/  ->  pipeline (load -> validate -> infer -> build)  ->  store  ->  web
 """
 
 from typing import Any
