@@ -1,9 +1,8 @@
 """r2p-graph: what states say about the Responsibility to Protect at the UN, as linked data.
 
-The data flows through one module per step::
+The data flows through one package per step (see ARCHITECTURE.md)::
 
-    data/ + ontology/  ->  sources (load)  ->  validation (SHACL)  ->  inference (OWL RL)
-                       ->  build (cache)   ->  store (SPARQL engine)  ->  web (HTTP)
+    data/ + ontology/  ->  pipeline (load -> validate -> infer -> build)  ->  store  ->  web
 """
 
 from typing import Any
@@ -16,7 +15,7 @@ def __getattr__(name: str) -> Any:
     # imports the package (the server and each query worker), most of which never ask.
     if name != "__version__":
         raise AttributeError(f"module 'r2p_graph' has no attribute {name!r}")
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError, version  # ~40 ms, in every process
 
     try:
         found = version("r2p-graph")

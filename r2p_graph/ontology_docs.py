@@ -26,6 +26,7 @@ from pathlib import Path
 
 from r2p_graph.config import Settings
 from r2p_graph.ids import Minter
+from r2p_graph.pipeline.build import atomic_write_bytes
 
 log = logging.getLogger("r2p_graph.docs")
 
@@ -60,7 +61,7 @@ def docs_path(settings: Settings) -> Path:
 def generate(settings: Settings) -> str:
     """Run pyLODE (OntPub profile) on the ontology file and post-process its HTML."""
     try:
-        from pylode.profiles.ontpub import OntPub
+        from pylode.profiles.ontpub import OntPub  # heavy; only when the docs are (re)made
     except ImportError as exc:  # pragma: no cover - pylode is a dependency
         raise RuntimeError(
             "pyLODE is not installed; `pip install -e .` installs it (see pyproject.toml)"
@@ -103,7 +104,6 @@ def build_docs(settings: Settings, *, force: bool = False, out: Path | None = No
     target = docs_path(settings)
     with _lock:
         if force or not target.is_file():
-            from r2p_graph.build import atomic_write_bytes
 
             log.info("generating the ontology documentation with pyLODE into %s", target)
             atomic_write_bytes(target, generate(settings).encode("utf-8"))

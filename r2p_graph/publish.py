@@ -14,6 +14,7 @@ requests still refer to the same nodes.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -24,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from .build import ensure_build, input_fingerprint
 from .config import Settings
+from .pipeline.build import ensure_build, input_fingerprint
 from .store.remote import GRAPH_PATH, META_GRAPH
 
 OWL_VERSION_INFO = "<http://www.w3.org/2002/07/owl#versionInfo>"
@@ -187,7 +188,6 @@ def _update(http: requests.Session, url: str, text: str, timeout: float) -> None
 
 
 def _file_version(path: Path) -> str:
-    import hashlib
 
     digest = hashlib.sha256()
     with path.open("rb") as stream:

@@ -225,7 +225,7 @@ def wikidata_ids() -> dict[str, str]:
 
     Raises :class:`ReferenceTableError` on a malformed QID or one shared by two states.
     """
-    from rigour.territories import get_territory
+    from rigour.territories import get_territory  # the optional 'reference' extra
 
     out: dict[str, str] = {}
     for state in un_states():
@@ -257,7 +257,7 @@ def regional_groups() -> dict[str, tuple[str, ...]]:
     groups, or lists a code twice in a group or a code that is no UN Member or observer
     State.
     """
-    import countrygroups
+    import countrygroups  # the optional 'reference' extra
 
     table = countrygroups.UN_REGIONAL_GROUPS
     listed = {k for k, v in vars(table).items() if isinstance(v, list)}

@@ -1,13 +1,18 @@
-"""The competency questions: SPARQL a researcher would ask, each with a title and what it answers.
+"""The project's SPARQL, as ``.rq`` files: the competency questions and the site's queries.
 
-They are the test suite's contract with the data, the example tabs of the query UI and the
-benchmark's query mix, so they live in one place.
+The competency questions (``*.rq`` here: SPARQL a researcher would ask, each with a title
+and what it answers) are the test suite's contract with the data, the example tabs of the
+query UI and the benchmark's query mix. The queries the site's charts run are beside them
+in ``charts/`` (:func:`site_query`). All are written with the default base IRI.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+
+#: The base IRI the ``.rq`` files are written with.
+WRITTEN_BASE = "https://w3id.org/r2p/"
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,9 @@ def competency_query(name: str) -> CompetencyQuery:
         if query.name == name:
             return query
     raise KeyError(name)
+
+
+def site_query(name: str, base_iri: str = WRITTEN_BASE) -> str:
+    """The text of ``<name>.rq`` (e.g. ``charts/themes``), its IRIs under ``base_iri``."""
+    text = resources.files(__package__).joinpath(f"{name}.rq").read_text(encoding="utf-8")
+    return text if base_iri == WRITTEN_BASE else text.replace(WRITTEN_BASE, base_iri)

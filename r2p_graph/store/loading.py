@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-from r2p_graph.sparql_safety import is_iri
 from r2p_graph.store import formats
+from r2p_graph.store.query_text import is_iri
 
 if TYPE_CHECKING:  # imported where files are parsed: a cached start never needs it
     import pyoxigraph as ox
@@ -116,7 +116,7 @@ def parse_source(spec: str | os.PathLike[str] | GraphSource) -> GraphSource:
 
 
 def _ox_format(media_type: str) -> ox.RdfFormat:
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: the serving process opens snapshots without parsing
 
     fmt = ox.RdfFormat.from_media_type(media_type)
     if fmt is None:  # pragma: no cover - every EXTENSIONS value is known to pyoxigraph
@@ -125,7 +125,7 @@ def _ox_format(media_type: str) -> ox.RdfFormat:
 
 
 def _quads(source: GraphSource) -> Iterator[ox.Quad]:
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: the serving process opens snapshots without parsing
 
     path = source.path
     if not path.is_file():
@@ -156,7 +156,7 @@ def _snapshot(dataset: ox.Dataset, out_dir: Path) -> DatasetSnapshot:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "dataset.nq"
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: the serving process opens snapshots without parsing
 
     ox.serialize(dataset, str(path), format=ox.RdfFormat.N_QUADS)
     graphs: dict[str, int] = {}
@@ -176,7 +176,7 @@ def build_snapshot(
     sources: Iterable[str | os.PathLike[str] | GraphSource], out_dir: Path
 ) -> DatasetSnapshot:
     """Parse every source and write ``out_dir/dataset.nq`` (duplicates removed)."""
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # start-up: the serving process opens snapshots without parsing
 
     dataset = ox.Dataset()
     for spec in sources:

@@ -48,12 +48,20 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
 from r2p_graph.store import formats
-from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource
+from r2p_graph.store.loading import (
+    DatasetLoadError,
+    DatasetSnapshot,
+    GraphSource,
+    build_snapshot,
+    parse_source,
+)
+from r2p_graph.store.workers import child_path
 
 #: Bump when the folder's contents or their meaning change: older folders are then remade.
 LAYOUT = 1
@@ -69,8 +77,6 @@ _UNUSED_SECONDS = 7 * 24 * 3600
 _HELD: dict[Path, IO[bytes]] = {}
 _HELD_LOCK = threading.Lock()
 
-_XSD_LITERAL = b'"^^<http://www.w3.org/2001/XMLSchema#'
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _CHUNK = 1 << 24
 #: Distinct triples over every graph (the stored default graph included): fewer than
 #: the quads when a triple is stored in two graphs. (A COUNT of a DISTINCT is ~1.5x faster
@@ -129,7 +135,7 @@ def sources_digest(sources: Sequence[GraphSource]) -> str:
 
 @functools.cache
 def _pyoxigraph_version() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import version  # ~40 ms; only when a folder is made or checked
 
     return version("pyoxigraph")
 
@@ -193,7 +199,6 @@ def _ensure(
 
 
 def _run_maker(root: Path, key: str, recipe: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
-    from r2p_graph.store.workers import child_path
 
     env = dict(os.environ)
     env["PYTHONPATH"] = child_path()
@@ -244,9 +249,10 @@ def _hold(folder: Path) -> bool:
 def make(root: Path, key: str, recipe: dict[str, Any]) -> dict[str, float]:
     """Make ``root/key`` from ``recipe`` (see :func:`for_build`, :func:`for_files`);
     returns timings. Runs in a child process (``python -m r2p_graph.store.ondisk``)."""
-    from concurrent.futures import ThreadPoolExecutor
 
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # the maker process only: a server opening a folder never needs it
+
+    from r2p_graph.store.literal_forms import original_literals  # imports pyoxigraph
 
     _remove_stale(root)
     _remove_unused(root, keep=key)
@@ -308,7 +314,7 @@ def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str, *, lenient:
     a snapshot that a parser has already read: a build, or files merged by
     :func:`~r2p_graph.store.loading.build_snapshot`; never for a user's file copied as is.
     """
-    import pyoxigraph as ox
+    import pyoxigraph as ox  # the maker process only
 
     store = ox.Store(str(location))
     try:
@@ -323,9 +329,7 @@ def _bulk_load(location: Path, snapshot: Path, fmt: Any, label: str, *, lenient:
 def _write_snapshot(recipe: dict[str, Any], snapshot: Path) -> tuple[str, Any, bool]:
     """Put the snapshot at ``snapshot``; the label for errors, the format to load it in
     and whether it was written by a parser (a build, or merged files)."""
-    import pyoxigraph as ox
-
-    from r2p_graph.store.loading import build_snapshot, parse_source
+    import pyoxigraph as ox  # the maker process only
 
     if recipe["kind"] == "build":
         build = Path(recipe["build"])
@@ -432,111 +436,6 @@ def _remove_unused(root: Path, *, keep: str) -> None:
             shutil.rmtree(aside, ignore_errors=True)
         except OSError:
             continue  # in use (locked), or gone already
-
-
-# --------------------------------------------------------------------------- literals
-
-
-def original_literals(snapshot: Path) -> list[Any]:
-    """The quads of ``snapshot`` whose object is a literal Oxigraph stores in another form
-    (an integer subtype as ``xsd:integer``, a number or date in canonical form).
-
-    Reads the file as bytes: only lines with an XSD-typed literal are looked at, each
-    distinct (lexical form, datatype) is put through an in-memory Oxigraph store once to
-    see what it becomes, and only the lines whose literal changes are parsed.
-    """
-    import pyoxigraph as ox
-
-    seen: dict[tuple[str, str], None] = {}
-    for _, key in _typed_lines(snapshot):
-        seen.setdefault(key, None)
-    if not seen:
-        return []
-    keys = list(seen)
-    scratch = ox.Store()
-    predicate = ox.NamedNode("urn:r2p:scratch:p")
-    scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:r2p:scratch:{i}"), predicate, ox.Literal(lex, datatype=dt))
-        for i, (lex, dt) in enumerate(_literal_terms(keys))
-    )
-    changed: set[tuple[str, str]] = set()
-    for quad in scratch.quads_for_pattern(None, predicate, None, None):
-        obj, subject = quad.object, quad.subject
-        assert isinstance(subject, ox.NamedNode)
-        index = int(subject.value.rsplit(":", 1)[1])
-        lexical, datatype = keys[index]
-        if not isinstance(obj, ox.Literal) or (obj.value, obj.datatype.value) != (
-            lexical,
-            datatype,
-        ):
-            changed.add(keys[index])
-    if not changed:
-        return []
-    lines = [line for line, key in _typed_lines(snapshot) if key in changed]
-    return list(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS))
-
-
-def _literal_terms(keys: list[tuple[str, str]]) -> Iterator[tuple[str, Any]]:
-    import pyoxigraph as ox
-
-    for lexical, datatype in keys:
-        yield lexical, ox.NamedNode(datatype)
-
-
-def _typed_lines(snapshot: Path) -> Iterator[tuple[bytes, tuple[str, str]]]:
-    """Every N-Quads line whose object is an XSD-typed literal (not ``xsd:string``), with
-    that literal's (lexical form, datatype IRI)."""
-    with snapshot.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            chunk += stream.readline()
-            for line in chunk.split(b"\n"):
-                if _XSD_LITERAL in line:
-                    key = _object_literal(line)
-                    if key is not None and key[1] != _XSD + "string":
-                        yield line, key
-
-
-def _object_literal(line: bytes) -> tuple[str, str] | None:
-    """(lexical form, datatype) of the line's object when it is an XSD-typed literal.
-
-    The common shape ``<s> <p> "lexical"^^<xsd:...> [<g>] .`` with a plain lexical form is
-    cut out of the bytes; anything else (escapes, triple terms, a quote in a string that
-    only looks like a datatype) is parsed.
-    """
-    end = line.rfind(_XSD_LITERAL)
-    start = line.find(b'"')
-    close = line.find(b">", end + 4)
-    if 0 < start < end and close > 0:
-        lexical = line[start + 1 : end]
-        rest = line[close + 1 :].strip()
-        head = line[:start]
-        graph = rest[:-2] if rest.endswith(b" .") else None
-        if (
-            b"\\" not in lexical
-            and b'"' not in lexical
-            and head.endswith(b" ")
-            and b"<<" not in head
-            and (rest == b"." or (graph is not None and not graph.count(b" ") + graph.count(b'"')))
-        ):
-            datatype = line[end + 4 : close]
-            if datatype[len(_XSD) :].isalnum():
-                return lexical.decode("utf-8", "replace"), datatype.decode("ascii", "replace")
-    return _parsed_literal(line)
-
-
-def _parsed_literal(line: bytes) -> tuple[str, str] | None:
-    import pyoxigraph as ox
-
-    try:
-        quads = list(ox.parse(line + b"\n", format=ox.RdfFormat.N_QUADS))
-    except SyntaxError:
-        return None
-    if len(quads) != 1 or not isinstance(quads[0].object, ox.Literal):
-        return None
-    literal = quads[0].object
-    if literal.language is not None or not literal.datatype.value.startswith(_XSD):
-        return None
-    return literal.value, literal.datatype.value
 
 
 # --------------------------------------------------------------------------- entry point

@@ -31,8 +31,8 @@ their canonical lexical form and turns every integer subtype into ``xsd:integer`
 (``"58"^^xsd:nonNegativeInteger`` comes back as ``58``; upstream issue oxigraph#526).
 SELECT answers show these canonical terms. CONSTRUCT and DESCRIBE answers get the
 original terms back for every triple that is in the data (a table built at load time,
-from the served folder's ``originals.nq``); the rdflib engine and the dumps keep every
-term exactly.
+from the served folder's ``originals.nq``; see :mod:`r2p_graph.store.literal_forms`); the
+rdflib engine and the dumps keep every term exactly.
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from r2p_graph import sparql_safety
 from r2p_graph.store import (
     QueryFailed,
     QueryForm,
@@ -54,8 +53,12 @@ from r2p_graph.store import (
     QueryResult,
     QuerySyntaxError,
     formats,
+    query_text,
+    refuse,
+    rewrite,
 )
 from r2p_graph.store import results as res
+from r2p_graph.store.literal_forms import originals_table, restore
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 _MAX_MESSAGE = 400
@@ -63,7 +66,6 @@ _MAX_MESSAGE = 400
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _MERGE_PREFIX = "urn:r2p:merge:"
 _MAX_MERGES = 16
-_SCRATCH_PREDICATE = ox.NamedNode("urn:r2p:scratch:p")
 
 _GRAPH_FORMATS = {
     formats.TURTLE: ox.RdfFormat.TURTLE,
@@ -151,7 +153,7 @@ class OxigraphEngine:
             )
         else:
             candidates = ox.parse(path=str(snapshot), format=ox.RdfFormat.N_QUADS)
-        self._originals = _original_literals(candidates)
+        self._originals = originals_table(candidates)
         self._graphs = list(self._store.named_graphs())
         self._merges: OrderedDict[tuple[str, ...], ox.NamedNode] = OrderedDict()
         self._merge_serial = 0
@@ -182,12 +184,7 @@ class OxigraphEngine:
 
     def _restore(self, triple: ox.Triple) -> ox.Triple:
         """The triple with its object as written in the data (see the module docstring)."""
-        obj = triple.object
-        if isinstance(obj, ox.Literal):
-            original = self._originals.get((triple.subject, triple.predicate, obj))
-            if original is not None:
-                return ox.Triple(triple.subject, triple.predicate, original)
-        return triple
+        return restore(self._originals, triple)
 
     def _query(self, text: str, kwargs: dict[str, Any]) -> Any:
         try:
@@ -199,7 +196,7 @@ class OxigraphEngine:
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = sparql_safety.check_query(request.text)  # again, in the worker (remembered)
+        info = refuse.check_query(request.text)  # again, in the worker (remembered)
         kwargs: dict[str, Any] = {"base_iri": request.base_iri}
         try:
             if request.default_graphs or request.named_graphs:
@@ -233,7 +230,7 @@ class OxigraphEngine:
             triples = list(answer)
             if self._originals:
                 triples = [self._restore(t) for t in triples]
-            prefixes = {k: v for k, v in info.prefixes.items() if sparql_safety.is_iri(v)}
+            prefixes = {k: v for k, v in info.prefixes.items() if query_text.is_iri(v)}
             graph_body = ox.serialize(
                 triples, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
             )
@@ -247,7 +244,7 @@ class OxigraphEngine:
     def _select_natively(
         self,
         request: QueryRequest,
-        info: sparql_safety.QueryInfo,
+        info: query_text.QueryInfo,
         kwargs: dict[str, Any],
         native: ox.QueryResultsFormat,
         media_type: str,
@@ -260,7 +257,7 @@ class OxigraphEngine:
         Oxigraph orders the columns of ``SELECT *`` by name; the query is then asked
         again with its columns spelled out, in order of first appearance.
         """
-        capped = info.with_row_limit(request.text, request.max_rows + 1)
+        capped = rewrite.with_row_limit(info, request.text, request.max_rows + 1)
         if capped is None:
             return None
         text, changed = capped
@@ -275,7 +272,7 @@ class OxigraphEngine:
         if not isinstance(answer, ox.QuerySolutions):  # pragma: no cover - a SELECT
             return None
         columns = [v.value for v in answer.variables]
-        wanted = info.column_order(columns)
+        wanted = rewrite.column_order(info, columns)
         spell = wanted != columns
         try:
             solutions = self._spelled(text, info, wanted, kwargs) if spell else answer
@@ -286,7 +283,7 @@ class OxigraphEngine:
             truncated = size > request.max_rows
             if truncated:
                 # One row too many: run again with the cap itself (rare: a capped answer).
-                again = info.with_row_limit(request.text, request.max_rows)
+                again = rewrite.with_row_limit(info, request.text, request.max_rows)
                 assert again is not None
                 rerun = (
                     self._spelled(again[0], info, wanted, kwargs)
@@ -304,12 +301,12 @@ class OxigraphEngine:
     def _spelled(
         self,
         text: str,
-        info: sparql_safety.QueryInfo,
+        info: query_text.QueryInfo,
         wanted: list[str],
         kwargs: dict[str, Any],
     ) -> ox.QuerySolutions | None:
         """``text`` (a ``SELECT *``) asked with its columns spelled out as ``wanted``."""
-        spelled = info.with_projection(text, wanted)
+        spelled = rewrite.with_projection(info, text, wanted)
         if spelled is None:
             return None
         try:
@@ -323,7 +320,7 @@ class OxigraphEngine:
     def _select_in_python(
         self,
         answer: ox.QuerySolutions,
-        info: sparql_safety.QueryInfo,
+        info: query_text.QueryInfo,
         request: QueryRequest,
         media_type: str,
         started: float,
@@ -332,7 +329,7 @@ class OxigraphEngine:
         appearance in the query, at most ``max_rows`` rows."""
         try:
             columns = [v.value for v in answer.variables]
-            variables = info.column_order(columns)
+            variables = rewrite.column_order(info, columns)
             order = [columns.index(v) for v in variables]
             rows: list[tuple[res.Term | None, ...]] = []
             truncated = False
@@ -378,43 +375,6 @@ def count_rows(body: bytes, media_type: str) -> int:
     if media_type == formats.CSV:
         return max(0, _CSV_QUOTED.sub(b'""', body).count(b"\r\n") - 1)
     raise ValueError(f"no row count for {media_type}")
-
-
-def _original_literals(
-    quads: Iterable[ox.Quad],
-) -> dict[tuple[Any, Any, Any], ox.Literal | None]:
-    """(subject, predicate, literal as Oxigraph stores it) -> literal as written, for the
-    data literals among ``quads`` that Oxigraph rewrites. Ambiguous keys (two originals
-    folded into one stored term) map to None and stay canonical."""
-    candidates = [
-        quad
-        for quad in quads
-        if isinstance(quad.object, ox.Literal)
-        and quad.object.datatype.value.startswith(_XSD)
-        and quad.object.datatype.value != _XSD + "string"
-    ]
-    if not candidates:
-        return {}
-    scratch = ox.Store()
-    scratch.extend(
-        ox.Quad(ox.NamedNode(f"urn:r2p:scratch:{i}"), _SCRATCH_PREDICATE, quad.object)
-        for i, quad in enumerate(candidates)
-    )
-    stored: dict[int, Any] = {}
-    for quad in scratch.quads_for_pattern(None, _SCRATCH_PREDICATE, None, None):
-        if isinstance(quad.subject, ox.NamedNode):
-            stored[int(quad.subject.value.rsplit(":", 1)[1])] = quad.object
-    table: dict[tuple[Any, Any, Any], ox.Literal | None] = {}
-    for i, quad in enumerate(candidates):
-        canonical, original = stored.get(i), quad.object
-        if canonical is None or canonical == original or not isinstance(original, ox.Literal):
-            continue
-        key = (quad.subject, quad.predicate, canonical)
-        if key in table and table[key] != original:
-            table[key] = None
-        else:
-            table[key] = original
-    return table
 
 
 def _pick(media_type: str, allowed: tuple[str, ...]) -> str:

@@ -167,6 +167,7 @@ class EngineSpec:
 def make_engine(spec: EngineSpec) -> Engine:
     """Build the engine named in ``spec`` (imports are lazy: workers load only one)."""
     if spec.engine == "oxigraph":
+        # each worker imports its own engine; the server never does
         from r2p_graph.store.oxigraph import OxigraphEngine
 
         return OxigraphEngine(
@@ -178,6 +179,7 @@ def make_engine(spec: EngineSpec) -> Engine:
             in_memory=spec.in_memory,
         )
     if spec.engine == "rdflib":
+        # each worker imports its own engine; the server never does
         from r2p_graph.store.rdflib_engine import RdflibEngine
 
         return RdflibEngine(spec.snapshot, union_default_graph=spec.union_default_graph)

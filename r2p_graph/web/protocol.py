@@ -22,14 +22,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, g, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
-from r2p_graph import sparql_safety
 from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryFailed,
@@ -40,9 +36,12 @@ from r2p_graph.store import (
     StoreError,
     StoreUnavailable,
     formats,
+    query_text,
+    refuse,
 )
 from r2p_graph.web import negotiation
 from r2p_graph.web.context import endpoint_url, web_context
+from r2p_graph.web.discovery import service_description
 from r2p_graph.web.errors import ApiError
 
 bp = Blueprint("sparql", __name__)
@@ -80,26 +79,9 @@ def _decode(data: bytes, what: str) -> str:
         ) from None
 
 
-#: Parameter strings up to this long are remembered (the last _REMEMBERED of them): a
-#: client repeating a request (a dashboard, a chart) skips percent-decoding its query.
-_REMEMBERED_CHARS = 16_384
-_REMEMBERED = 256
-
-
 def _parse_params(text: str, what: str) -> Params:
-    if len(text) <= _REMEMBERED_CHARS:
-        return list(_parse_remembered(text, what))
-    return list(_parse_params_now(text, what))
-
-
-@lru_cache(maxsize=_REMEMBERED)
-def _parse_remembered(text: str, what: str) -> tuple[tuple[str, str], ...]:
-    return _parse_params_now(text, what)  # an ApiError is raised, never remembered
-
-
-def _parse_params_now(text: str, what: str) -> tuple[tuple[str, str], ...]:
     try:
-        return tuple(
+        return list(
             parse_qsl(
                 text,
                 keep_blank_values=True,
@@ -140,7 +122,7 @@ def _body(settings: Settings) -> bytes:
     return request.get_data(cache=False)
 
 
-def _refuse_update(message: str = sparql_safety.UPDATE_REFUSAL) -> ApiError:
+def _refuse_update(message: str = refuse.UPDATE_REFUSAL) -> ApiError:
     return ApiError(403, message, kind="refused")
 
 
@@ -172,53 +154,9 @@ def _timeout(values: Sequence[str], settings: Settings) -> float:
 def _graph_iris(params: Params, name: str) -> tuple[str, ...]:
     iris = _values(params, name)
     for iri in iris:
-        if not sparql_safety.is_iri(iri):
+        if not query_text.is_iri(iri):
             raise ApiError(400, f"{name}={iri!r} is not an absolute IRI.", kind="params")
     return tuple(iris)
-
-
-def choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
-    """The media type to answer with: ``format=`` first, else the Accept header (406)."""
-    if not format_values:
-        header = request.headers.get("Accept")
-        if header is None or len(header) <= _REMEMBERED_CHARS:
-            chosen = _negotiated(header, tuple(offers))
-            if chosen is not None:
-                return chosen
-    return _choose_format(offers, format_values)
-
-
-@lru_cache(maxsize=_REMEMBERED)
-def _negotiated(header: str | None, offers: tuple[str, ...]) -> str | None:
-    """The offer an Accept header prefers (clients send a handful of distinct headers)."""
-    accept = parse_accept_header(header, MIMEAccept) if header else None
-    return negotiation.negotiate(accept, offers)
-
-
-def _choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
-    if format_values:
-        chosen = negotiation.from_format_param(format_values, offers)
-        if chosen is None:
-            raise ApiError(
-                406,
-                f"format={format_values[0]!r} cannot carry this answer; use one of "
-                f"{', '.join(negotiation.format_names(offers))} or one of these media "
-                f"types: {', '.join(offers)}.",
-                headers={"Vary": "Accept"},
-                kind="not-acceptable",
-            )
-        return chosen
-    accept = request.accept_mimetypes if request.headers.get("Accept") else None
-    chosen = negotiation.negotiate(accept, offers)
-    if chosen is None:
-        raise ApiError(
-            406,
-            "None of the media types in the Accept header can carry this answer. "
-            f"Available: {', '.join(offers)}.",
-            headers={"Vary": "Accept"},
-            kind="not-acceptable",
-        )
-    return chosen
 
 
 def _read_request(settings: Settings) -> tuple[Params, str | None]:
@@ -279,7 +217,6 @@ def sparql() -> Response:
     queries = _values(params, "query") + ([direct_query] if direct_query is not None else [])
     if not queries:
         if request.method == "GET":
-            from r2p_graph.web.discovery import service_description
 
             return service_description()
         raise ApiError(
@@ -302,14 +239,16 @@ def sparql() -> Response:
     named_graphs = _graph_iris(params, "named-graph-uri")
     timeout = _timeout(_values(params, "timeout"), settings)
 
-    info = sparql_safety.analyze(text)
+    info = query_text.analyze(text)
     if info.update_keyword == "LOAD":
-        raise _refuse_update(sparql_safety.LOAD_REFUSAL)
+        raise _refuse_update(refuse.LOAD_REFUSAL)
     if info.is_update:
         raise _refuse_update()
     if info.uses_service:
-        raise ApiError(403, sparql_safety.SERVICE_REFUSAL, kind="refused")
-    media_type = choose_format(formats.types_for_form(info.form), _values(params, "format"))
+        raise ApiError(403, refuse.SERVICE_REFUSAL, kind="refused")
+    media_type = negotiation.choose(
+        formats.types_for_form(info.form), _values(params, "format")
+    )
     g.r2p_form = info.form
 
     query_request = QueryRequest(
@@ -319,7 +258,7 @@ def sparql() -> Response:
         media_type=media_type,
         timeout=timeout,
         max_rows=settings.max_rows,
-        base_iri=_endpoint_url(settings),
+        base_iri=endpoint_url(),
     )
     started = time.perf_counter()
     try:
@@ -328,10 +267,8 @@ def sparql() -> Response:
         raise ApiError(400, syntax_message(text, exc), kind="syntax") from None
     except QueryRefused as exc:
         raise ApiError(403, str(exc), kind="refused") from None
-    except QueryTimeout as exc:
-        raise ApiError(503, str(exc), kind="timeout") from None
-    except StoreUnavailable as exc:
-        raise ApiError(503, str(exc), headers={"Retry-After": "5"}, kind="unavailable") from None
+    except (QueryTimeout, StoreUnavailable):
+        raise  # 503, by the app's handlers (errors.py)
     except QueryFailed as exc:
         raise ApiError(400, f"The query could not be evaluated: {exc}", kind="failed") from None
     except StoreError as exc:
@@ -350,30 +287,3 @@ def sparql() -> Response:
     if result.truncated:
         headers.append(("X-R2P-Results-Truncated", f"max_rows={settings.max_rows}"))
     return Response(result.body, status=200, headers=headers)
-
-
-#: (public URL, scheme, Host, server, script root, path) -> endpoint URL; bounded, since
-#: the Host header is the client's to choose.
-_ENDPOINTS: dict[tuple[str | None, ...], str] = {}
-_MAX_ENDPOINTS = 64
-
-
-def _endpoint_url(settings: Settings) -> str:
-    """:func:`~r2p_graph.web.context.endpoint_url`, remembered per request origin."""
-    environ = request.environ
-    key = (
-        settings.public_url,
-        environ.get("wsgi.url_scheme"),
-        environ.get("HTTP_HOST"),
-        environ.get("SERVER_NAME"),
-        environ.get("SERVER_PORT"),
-        environ.get("SCRIPT_NAME"),
-        environ.get("PATH_INFO"),
-    )
-    url = _ENDPOINTS.get(key)
-    if url is None:
-        url = endpoint_url()
-        if len(_ENDPOINTS) >= _MAX_ENDPOINTS:
-            _ENDPOINTS.clear()
-        _ENDPOINTS[key] = url
-    return url

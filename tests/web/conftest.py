@@ -1,8 +1,11 @@
-"""Fixtures for the endpoint tests: real servers on 127.0.0.1, fixture data, a canary.
+"""Fixtures for the endpoint tests: servers, fixture data, a canary.
 
-Servers are the real thing: :func:`r2p_graph.store.factory.open_store` with worker
-processes, the Flask app from :func:`r2p_graph.web.app.create_app`, served by waitress
-on a free loopback port in a background thread.
+Stores are the real thing: :func:`r2p_graph.store.factory.open_store` with worker
+processes, and the Flask app from :func:`r2p_graph.web.app.create_app`. Tests of the
+HTTP protocol talk to it through Flask's test client (:func:`app_server`, no socket);
+what needs a real server (waitress's limits, concurrent clients, other HTTP clients)
+gets one on a free loopback port in a background thread (:func:`live_server`). Both
+answer ``get``/``post``/``head`` the way ``requests`` does.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import http.server
+import json
 import shutil
 import tempfile
 import threading
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from waitress import create_server
 
 from r2p_graph.config import Settings
@@ -73,6 +78,15 @@ class LiveServer:
     def endpoint(self) -> str:
         return self.url + "/sparql"
 
+    def get(self, url: str, **kw: Any) -> Any:
+        return requests.get(url, **{"timeout": 30, **kw})
+
+    def post(self, url: str, **kw: Any) -> Any:
+        return requests.post(url, **{"timeout": 30, **kw})
+
+    def head(self, url: str, **kw: Any) -> Any:
+        return requests.head(url, **{"timeout": 30, **kw})
+
     def stop(self) -> None:
         server = self._server
 
@@ -115,6 +129,63 @@ def live_server(files: Sequence[str | Path], **overrides: Any) -> Iterator[LiveS
         live.stop()
 
 
+class Answer:
+    """A Flask test response with the attributes of a ``requests`` response."""
+
+    def __init__(self, response: Any) -> None:
+        self.status_code: int = response.status_code
+        self.headers = response.headers
+        self.content: bytes = response.get_data()
+        self.text: str = self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+@dataclass
+class AppServer:
+    """The app over a real store, asked through Flask's test client: the HTTP protocol
+    without a socket. ``url`` is the root the test client's requests come in on."""
+
+    store: LocalStore
+    settings: Settings
+    client: Any = field(repr=False)
+    url: str = "http://localhost"
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "/sparql"
+
+    def _open(self, method: str, url: str, params: Any = None, data: Any = None,
+              headers: Any = None, timeout: float | None = None) -> Answer:
+        path = url[len(self.url):] if url.startswith(self.url) else url
+        return Answer(
+            self.client.open(
+                path or "/", method=method, query_string=params, data=data, headers=headers
+            )
+        )
+
+    def get(self, url: str, **kw: Any) -> Answer:
+        return self._open("GET", url, **kw)
+
+    def post(self, url: str, **kw: Any) -> Answer:
+        return self._open("POST", url, **kw)
+
+    def head(self, url: str, **kw: Any) -> Answer:
+        return self._open("HEAD", url, **kw)
+
+
+@contextlib.contextmanager
+def app_server(files: Sequence[str | Path], **overrides: Any) -> Iterator[AppServer]:
+    """``files`` served by the app with test settings plus ``overrides``, no socket."""
+    settings = quiet_settings(**overrides)
+    store = open_store(settings, [str(f) for f in files], wait=True)
+    try:
+        yield AppServer(store, settings, create_app(settings, store=store).test_client())
+    finally:
+        store.close()
+
+
 def protocol_files() -> list[str]:
     """The W3C protocol fixtures as named graphs, with the IRIs the manifest uses."""
     folder = w3c_dir("protocol")
@@ -131,6 +202,13 @@ def library_server() -> Iterator[LiveServer]:
     """The library fixture (two named graphs + a default-graph file), Oxigraph engine."""
     with live_server(LIBRARY) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def library_app() -> Iterator[AppServer]:
+    """The library fixture, as :func:`library_server` but through the test client."""
+    with app_server(LIBRARY) as app:
+        yield app
 
 
 class Canary:

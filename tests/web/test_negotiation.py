@@ -4,13 +4,12 @@ Oxigraph's Accept edge-case tests)."""
 from __future__ import annotations
 
 import pytest
-import requests
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from r2p_graph.store import formats
 from r2p_graph.web.negotiation import format_names, from_format_param, negotiate
-from tests.web.conftest import LiveServer
+from tests.web.conftest import AppServer
 
 pytestmark = pytest.mark.xdist_group("library")
 
@@ -108,18 +107,18 @@ def test_format_names_for_messages() -> None:
     assert "turtle" in format_names(formats.GRAPH_TYPES)
 
 
-def test_vary_and_406_over_http(library_server: LiveServer) -> None:
-    url = library_server.endpoint
-    ok = requests.get(url, params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=30)
+def test_vary_and_406_over_http(library_app: AppServer) -> None:
+    url = library_app.endpoint
+    ok = library_app.get(url, params={"query": "ASK {}"}, headers={"Accept": "text/csv"})
     assert ok.status_code == 200 and ok.headers["Vary"] == "Accept"
     assert ok.headers["Content-Type"] == "text/csv; charset=utf-8"
-    refused = requests.get(
+    refused = library_app.get(
         url, params={"query": "SELECT * {}"}, headers={"Accept": "text/turtle"}, timeout=30
     )
     assert refused.status_code == 406
     assert refused.headers["Vary"] == "Accept"
     assert "application/sparql-results+json" in refused.text
-    graph = requests.get(
+    graph = library_app.get(
         url,
         params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
         headers={"Accept": "application/sparql-results+json"},
@@ -129,16 +128,16 @@ def test_vary_and_406_over_http(library_server: LiveServer) -> None:
     assert "text/turtle" in graph.text
 
 
-def test_format_parameter_overrides_accept(library_server: LiveServer) -> None:
-    response = requests.get(
-        library_server.endpoint,
+def test_format_parameter_overrides_accept(library_app: AppServer) -> None:
+    response = library_app.get(
+        library_app.endpoint,
         params={"query": "SELECT * { ?s ?p ?o } LIMIT 1", "format": "tsv"},
         headers={"Accept": "application/sparql-results+json"},
         timeout=30,
     )
     assert response.headers["Content-Type"].startswith("text/tab-separated-values")
-    bad = requests.get(
-        library_server.endpoint,
+    bad = library_app.get(
+        library_app.endpoint,
         params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "csv"},
         timeout=30,
     )

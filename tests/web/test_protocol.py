@@ -7,10 +7,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
-import requests
 from rdflib import Graph, Literal, URIRef
 
-from tests.web.conftest import DATA, LIBRARY, LiveServer, live_server
+from tests.web.conftest import DATA, LIBRARY, AppServer, LiveServer, app_server, live_server
 from tests.web.w3c import parse_results
 
 pytestmark = pytest.mark.xdist_group("protocol")
@@ -19,30 +18,33 @@ EX = "http://example.org/"
 BOOKS = EX + "graph/books"
 PEOPLE = EX + "graph/people"
 PREFIX = f"PREFIX ex: <{EX}> "
+#: The app over its store, with (LiveServer) or without (AppServer) a socket.
+Server = AppServer | LiveServer
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
-def server(engine: str) -> Iterator[LiveServer]:
-    with live_server([*LIBRARY, DATA / "numbers.ttl"], engine=engine) as live:
-        yield live
+def server(engine: str) -> Iterator[AppServer]:
+    """The protocol needs no socket: Flask's test client over the real store."""
+    with app_server([*LIBRARY, DATA / "numbers.ttl"], engine=engine) as app:
+        yield app
 
 
-def ask(server: LiveServer, query: str, **params: str | list[str]) -> bool:
-    response = requests.get(server.endpoint, params={"query": PREFIX + query, **params}, timeout=30)
+def ask(server: Server, query: str, **params: str | list[str]) -> bool:
+    response = server.get(server.endpoint, params={"query": PREFIX + query, **params}, timeout=30)
     assert response.status_code == 200, response.text
     answer = response.json()["boolean"]
     assert isinstance(answer, bool)
     return answer
 
 
-def select(server: LiveServer, query: str, **params: str | list[str]) -> list[dict[str, str]]:
-    response = requests.get(server.endpoint, params={"query": PREFIX + query, **params}, timeout=30)
+def select(server: Server, query: str, **params: str | list[str]) -> list[dict[str, str]]:
+    response = server.get(server.endpoint, params={"query": PREFIX + query, **params}, timeout=30)
     assert response.status_code == 200, response.text
     return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
 
 
-def count(server: LiveServer, pattern: str, **params: str | list[str]) -> int:
+def count(server: Server, pattern: str, **params: str | list[str]) -> int:
     rows = select(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", **params)
     return int(rows[0]["n"])
 
@@ -50,18 +52,18 @@ def count(server: LiveServer, pattern: str, **params: str | list[str]) -> int:
 # --------------------------------------------------------------------------- datasets
 
 
-def test_default_graph_is_the_merge_of_all_graphs(server: LiveServer) -> None:
+def test_default_graph_is_the_merge_of_all_graphs(server: Server) -> None:
     assert ask(server, "ASK { ex:book1 a ex:Book . ex:herbert a ?person . ex:note1 ?p ?o }")
     # ex:book2 a ex:Book is stated in two graphs: the merge holds it once.
     assert count(server, "?s a ex:Book") == 3
 
 
-def test_graph_sees_named_graphs_only(server: LiveServer) -> None:
+def test_graph_sees_named_graphs_only(server: Server) -> None:
     graphs = {r["g"] for r in select(server, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")}
     assert graphs == {BOOKS, PEOPLE}
 
 
-def test_default_graph_uri_restricts_the_query(server: LiveServer) -> None:
+def test_default_graph_uri_restricts_the_query(server: Server) -> None:
     assert ask(server, "ASK { ex:book1 ?p ?o }", **{"default-graph-uri": BOOKS})
     assert not ask(server, "ASK { ex:herbert ?p ?o }", **{"default-graph-uri": BOOKS})
     assert not ask(server, "ASK { ex:note1 ?p ?o }", **{"default-graph-uri": BOOKS})
@@ -69,7 +71,7 @@ def test_default_graph_uri_restricts_the_query(server: LiveServer) -> None:
     assert not ask(server, "ASK { GRAPH ?g { ?s ?p ?o } }", **{"default-graph-uri": BOOKS})
 
 
-def test_several_default_graphs_are_merged_as_a_set(server: LiveServer) -> None:
+def test_several_default_graphs_are_merged_as_a_set(server: Server) -> None:
     both = {"default-graph-uri": [BOOKS, PEOPLE]}
     assert count(server, "?s a ex:Book", **both) == 3
     assert ask(server, "ASK { ex:book1 ?p ?o . ex:herbert ?q ?r }", **both)
@@ -79,7 +81,7 @@ def test_several_default_graphs_are_merged_as_a_set(server: LiveServer) -> None:
     assert graphs == {BOOKS, PEOPLE}
 
 
-def test_named_graph_uri_restricts_graph(server: LiveServer) -> None:
+def test_named_graph_uri_restricts_graph(server: Server) -> None:
     rows = select(
         server, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": PEOPLE}
     )
@@ -90,7 +92,7 @@ def test_named_graph_uri_restricts_graph(server: LiveServer) -> None:
     )
 
 
-def test_from_and_from_named_select_loaded_graphs(server: LiveServer) -> None:
+def test_from_and_from_named_select_loaded_graphs(server: Server) -> None:
     assert ask(server, f"ASK FROM <{PEOPLE}> {{ ex:herbert ?p ?o }}")
     assert not ask(server, f"ASK FROM <{PEOPLE}> {{ ex:book3 ?p ?o }}")
     from_named = " ".join(
@@ -100,12 +102,12 @@ def test_from_and_from_named_select_loaded_graphs(server: LiveServer) -> None:
     assert {r["g"] for r in rows} == {BOOKS}
 
 
-def test_protocol_dataset_overrides_from(server: LiveServer) -> None:
+def test_protocol_dataset_overrides_from(server: Server) -> None:
     query = f"ASK FROM <{PEOPLE}> {{ ex:book3 ?p ?o }}"
     assert ask(server, query, **{"default-graph-uri": BOOKS})
 
 
-def test_unknown_graphs_are_empty(server: LiveServer) -> None:
+def test_unknown_graphs_are_empty(server: Server) -> None:
     assert not ask(server, "ASK { ?s ?p ?o }", **{"default-graph-uri": EX + "nothing"})
     assert count(server, f"GRAPH <{EX}nothing> {{ ?s ?p ?o }}") == 0
 
@@ -122,13 +124,13 @@ def test_unknown_graphs_are_empty(server: LiveServer) -> None:
         "text/tab-separated-values",
     ],
 )
-def test_select_formats_agree(server: LiveServer, media_type: str) -> None:
+def test_select_formats_agree(server: Server, media_type: str) -> None:
     query = (
         PREFIX
         + "SELECT ?b ?t WHERE { ?b a ex:Book "
         + "OPTIONAL { ?b <http://purl.org/dc/terms/title> ?t } } ORDER BY ?b"
     )
-    response = requests.get(
+    response = server.get(
         server.endpoint, params={"query": query}, headers={"Accept": media_type}, timeout=30
     )
     assert response.status_code == 200
@@ -149,9 +151,9 @@ def test_select_formats_agree(server: LiveServer, media_type: str) -> None:
         ("application/rdf+xml", "xml"),
     ],
 )
-def test_graph_formats_agree(server: LiveServer, media_type: str, parser: str) -> None:
+def test_graph_formats_agree(server: Server, media_type: str, parser: str) -> None:
     query = PREFIX + "CONSTRUCT { ?b ?p ?o } WHERE { ?b a ex:Book ; ?p ?o }"
-    response = requests.get(
+    response = server.get(
         server.endpoint, params={"query": query}, headers={"Accept": media_type}, timeout=30
     )
     assert response.status_code == 200
@@ -161,8 +163,8 @@ def test_graph_formats_agree(server: LiveServer, media_type: str, parser: str) -
     assert (URIRef(EX + "book2"), URIRef(EX + "pages"), Literal(412)) in graph
 
 
-def test_describe(server: LiveServer) -> None:
-    response = requests.get(
+def test_describe(server: Server) -> None:
+    response = server.get(
         server.endpoint, params={"query": f"DESCRIBE <{EX}herbert>"}, timeout=30
     )
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
@@ -170,14 +172,14 @@ def test_describe(server: LiveServer) -> None:
     assert (URIRef(EX + "herbert"), None, None) in graph
 
 
-def test_ask_in_every_result_format(server: LiveServer) -> None:
+def test_ask_in_every_result_format(server: Server) -> None:
     for media_type, expected in [
         ("application/sparql-results+json", b'"boolean": true'),
         ("application/sparql-results+xml", b"<boolean>true</boolean>"),
         ("text/csv", b"true"),
         ("text/tab-separated-values", b"true"),
     ]:
-        response = requests.get(
+        response = server.get(
             server.endpoint,
             params={"query": "ASK { ?s ?p ?o }"},
             headers={"Accept": media_type},
@@ -187,8 +189,8 @@ def test_ask_in_every_result_format(server: LiveServer) -> None:
         assert expected in response.content.replace(b'":true', b'": true')
 
 
-def test_relative_iris_resolve_against_the_endpoint(server: LiveServer) -> None:
-    response = requests.post(
+def test_relative_iris_resolve_against_the_endpoint(server: Server) -> None:
+    response = server.post(
         server.endpoint,
         data=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
         headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
@@ -197,18 +199,18 @@ def test_relative_iris_resolve_against_the_endpoint(server: LiveServer) -> None:
     assert response.text.startswith(f"<{server.url}/s> <{server.url}/p> ")
 
 
-def test_post_form_and_direct_and_get_agree(server: LiveServer) -> None:
+def test_post_form_and_direct_and_get_agree(server: Server) -> None:
     query = PREFIX + "SELECT ?n WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?n } ORDER BY ?n"
     answers = [
-        requests.get(server.endpoint, params={"query": query}, timeout=30),
-        requests.post(server.endpoint, data={"query": query}, timeout=30),
-        requests.post(
+        server.get(server.endpoint, params={"query": query}, timeout=30),
+        server.post(server.endpoint, data={"query": query}, timeout=30),
+        server.post(
             server.endpoint,
             data=query.encode(),
             headers={"Content-Type": "application/sparql-query; charset=UTF-8"},
             timeout=30,
         ),
-        requests.post(server.endpoint + "/", data={"query": query}, timeout=30),
+        server.post(server.endpoint + "/", data={"query": query}, timeout=30),
     ]
     bodies = {json.dumps(a.json(), sort_keys=True) for a in answers}
     assert len(bodies) == 1
@@ -216,8 +218,8 @@ def test_post_form_and_direct_and_get_agree(server: LiveServer) -> None:
     assert names == ["Anonymous", "Antoine de Saint-Exupéry", "Frank Herbert"]
 
 
-def test_head_answers_like_get(server: LiveServer) -> None:
-    response = requests.head(server.endpoint, params={"query": "ASK {}"}, timeout=30)
+def test_head_answers_like_get(server: Server) -> None:
+    response = server.head(server.endpoint, params={"query": "ASK {}"}, timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/sparql-results+json"
 
@@ -225,14 +227,14 @@ def test_head_answers_like_get(server: LiveServer) -> None:
 # --------------------------------------------------------------------------- literals
 
 
-def test_construct_and_describe_keep_literals_as_written(server: LiveServer) -> None:
+def test_construct_and_describe_keep_literals_as_written(server: Server) -> None:
     """numbers.ttl uses integer subtypes and non-canonical forms; graph answers keep them
     (Oxigraph stores numbers by value, so this needs the engine's restore table)."""
     for query in (
         f"DESCRIBE <{EX}tally>",
         f"CONSTRUCT WHERE {{ <{EX}tally> ?p ?o }}",
     ):
-        response = requests.get(
+        response = server.get(
             server.endpoint,
             params={"query": query},
             headers={"Accept": "application/n-triples"},
@@ -247,10 +249,10 @@ def test_construct_and_describe_keep_literals_as_written(server: LiveServer) -> 
         assert f'{tally} <{EX}padded> "007"^^<{XSD_NS}integer> .' in lines
 
 
-def test_select_literals_by_engine(server: LiveServer) -> None:
+def test_select_literals_by_engine(server: Server) -> None:
     """rdflib answers with the terms as written; Oxigraph with the same values in canonical
     form, integer subtypes as xsd:integer (documented: oxigraph/oxigraph#526)."""
-    response = requests.get(
+    response = server.get(
         server.endpoint,
         params={"query": f"SELECT ?o WHERE {{ <{EX}tally> <{EX}speakers> ?o }}"},
         timeout=30,
@@ -266,27 +268,27 @@ def test_select_literals_by_engine(server: LiveServer) -> None:
 # --------------------------------------------------------------------------- misc
 
 
-def test_service_description_on_get_without_query(server: LiveServer) -> None:
-    response = requests.get(server.endpoint, timeout=30)
+def test_service_description_on_get_without_query(server: Server) -> None:
+    response = server.get(server.endpoint, timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert "sparql-service-description" in response.text
     assert response.headers["Link"].endswith('rel="describedby"')
 
 
-def test_post_without_query_is_not_a_service_description(server: LiveServer) -> None:
-    response = requests.post(server.endpoint, data={"default-graph-uri": BOOKS}, timeout=30)
+def test_post_without_query_is_not_a_service_description(server: Server) -> None:
+    response = server.post(server.endpoint, data={"default-graph-uri": BOOKS}, timeout=30)
     assert response.status_code == 400
     assert "No query" in response.text
 
 
-def test_unicode_round_trips(server: LiveServer) -> None:
+def test_unicode_round_trips(server: Server) -> None:
     rows = select(server, 'SELECT ?s WHERE { ?s ?p "Antoine de Saint-Exupéry" }')
     assert rows == [{"s": EX + "saint-exupery"}]
 
 
-def test_result_size_header(server: LiveServer) -> None:
-    response = requests.get(
+def test_result_size_header(server: Server) -> None:
+    response = server.get(
         server.endpoint, params={"query": PREFIX + "SELECT ?b { ?b a ex:Book }"}, timeout=30
     )
     assert response.headers["X-R2P-Result-Size"] == "3"
@@ -296,5 +298,5 @@ def test_result_size_header(server: LiveServer) -> None:
 def test_a_new_server_per_engine_is_independent(engine: str) -> None:
     with live_server([DATA / "notes.ttl"], engine=engine, union_default_graph=False) as live:
         assert count(live, "?s ?p ?o") == 2
-        response = requests.get(live.endpoint, timeout=30)
+        response = live.get(live.endpoint, timeout=30)
         assert "UnionDefaultGraph" not in response.text

@@ -15,7 +15,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryFailed,
     QueryRefused,
@@ -26,6 +25,7 @@ from r2p_graph.store import (
     StoreUnavailable,
 )
 from r2p_graph.store.factory import LocalStore, open_store
+from r2p_graph.store.literal_forms import original_literals, originals_table
 from r2p_graph.store.loading import (
     DatasetLoadError,
     DatasetSnapshot,
@@ -33,8 +33,8 @@ from r2p_graph.store.loading import (
     build_snapshot,
     parse_source,
 )
-from r2p_graph.store.ondisk import for_build, for_files, original_literals
-from r2p_graph.store.oxigraph import OxigraphEngine, _original_literals, count_rows
+from r2p_graph.store.ondisk import for_build, for_files
+from r2p_graph.store.oxigraph import OxigraphEngine, count_rows
 from r2p_graph.store.workers import EngineSpec, WorkerPool, isolate_network
 from tests.web.conftest import DATA, LIBRARY, ROOT, Canary, quiet_settings
 from tests.web.w3c import parse_results
@@ -246,27 +246,26 @@ def test_dump_types(library_snapshot: Path) -> None:
         store.close()
 
 
-def test_the_default_store_is_the_project_build(
-    monkeypatch: pytest.MonkeyPatch, library_snapshot: Path
-) -> None:
-    """Without files, open_store serves what r2p_graph.build.ensure_build returns."""
-    import r2p_graph.build
+def test_the_default_store_is_the_snapshot_it_is_given(library_snapshot: Path) -> None:
+    """Without files, open_store serves the N-Quads file its ``snapshot`` function
+    returns (the CLI and the app factory pass the pipeline's ``ensure_build``); with
+    neither, there is nothing to serve. The store never builds."""
+    calls: list[str] = []
 
-    calls: list[Settings] = []
-
-    def fake_ensure_build(settings: Settings) -> Path:
-        calls.append(settings)
+    def fake_build() -> Path:
+        calls.append("built")
         return library_snapshot
 
-    monkeypatch.setattr(r2p_graph.build, "ensure_build", fake_ensure_build)
     settings = quiet_settings(query_workers=1)
-    store = open_store(settings)
+    store = open_store(settings, snapshot=fake_build)
     try:
-        assert calls == [settings]
+        assert calls == ["built"]
         assert isinstance(store, LocalStore)
         assert store.graph_names() == [EX + "graph/books", EX + "graph/people"]
     finally:
         store.close()
+    with pytest.raises(ValueError, match="nothing to serve"):
+        open_store(settings)
 
 
 # --------------------------------------------------------------------------- isolation
@@ -614,8 +613,8 @@ def test_the_literal_scan_finds_what_a_full_parse_finds(tmp_path: Path) -> None:
     ]
     nq = tmp_path / "tricky.nq"
     nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    full = _original_literals(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
-    scanned = _original_literals(original_literals(nq))
+    full = originals_table(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS))
+    scanned = originals_table(original_literals(nq))
     assert scanned == full
     assert len(full) >= 5  # the test exercises the table
     assert {"58", "007", "1.0E6", "+5", "-5"} <= {v.value for v in full.values() if v}

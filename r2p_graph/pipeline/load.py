@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from .config import Settings
+from ..config import Settings
+from ..ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH, Minter
 from .files import RDF_FORMATS, SourceError, discover
-from .ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH, Minter
+from .terms import LiteralChecker
 
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 
@@ -147,8 +149,6 @@ class WrittenSources:
 
     def origin(self, node: Node | None) -> Path | None:
         """The file a subject (an rdflib node, as in a validation report) came from."""
-        import pyoxigraph as ox
-        from rdflib import BNode
 
         if node is None:
             return None
@@ -159,7 +159,6 @@ class WrittenSources:
     def store(self) -> Any:
         """A fresh in-memory ``ox.Store`` with ontology and data in its default graph: what
         validation and inference read (and inference writes into)."""
-        import pyoxigraph as ox
 
         store = ox.Store()
         store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self.dataset)
@@ -169,9 +168,7 @@ class WrittenSources:
 def read_sources(settings: Settings, data_paths: Sequence[Path] | None = None) -> WrittenSources:
     """Read the ontology and the data (``settings.data_dir`` unless paths are given) with
     pyoxigraph. Raises :class:`SourceError` naming the file and line of a syntax error."""
-    import pyoxigraph as ox
 
-    from .inference import LiteralChecker
 
     minter = Minter(settings.base_iri)
     loaded = WrittenSources(dataset=ox.Dataset(), minter=minter, checker=LiteralChecker())
@@ -186,7 +183,6 @@ def read_sources(settings: Settings, data_paths: Sequence[Path] | None = None) -
 
 
 def _read_file(path: Path, index: int, graph: Any, into: WrittenSources) -> None:
-    import pyoxigraph as ox
 
     name = RDF_FORMATS.get(path.suffix.lower())
     if name is None:

@@ -1,10 +1,14 @@
 """How pySHACL runs here: over a pyoxigraph store, in place, split across processes when big.
 
-pySHACL (>= 0.30) validates an ``ox.Store`` directly and runs its SHACL-SPARQL
-constraints and targets in Oxigraph. On 100k triples that is 31 s where pySHACL over an
-rdflib graph took 300 s (rdflib's engine is worse than linear on the shapes'
-``rdf:type/rdfs:subClassOf*`` SPARQL targets). Four details make it right and fast; they
-are applied while a validation runs and undone afterwards (:func:`_adapter_fixes`):
+pySHACL (pinned to one release in ``pyproject.toml``: these fixes reach into its
+internals) validates an ``ox.Store`` directly and runs its SHACL-SPARQL constraints and
+targets in Oxigraph. On 100k triples that is 31 s where pySHACL over an rdflib graph took
+300 s (rdflib's engine is worse than linear on the shapes' ``rdf:type/rdfs:subClassOf*``
+SPARQL targets). A few details make it right and fast. pySHACL builds the objects
+involved itself, from what it is given, so except for the shapes graph (a subclass handed
+to it) they are applied to pySHACL's own classes while a validation runs and undone
+afterwards (:func:`_adapter_fixes`); nothing of rdflib is ever patched. Each is written so
+it could go upstream as it is:
 
 * ``OxigraphDataGraph.__len__`` counts the whole store with a SPARQL query on every call
   (2,128 calls on the real graph, 85% of the time): memoized, the store does not change
@@ -18,6 +22,9 @@ are applied while a validation runs and undone afterwards (:func:`_adapter_fixes
   for each focus node it validates (2M lookups at 100k triples), and formats its own name
   for a debug message that is never logged: both are memoized, the shapes graph does not
   change during validation;
+* the constraint objects read the shapes graph with ``Graph.objects`` directly: pySHACL
+  is handed a :class:`FrozenShapesGraph` (a subclass over the same store) that remembers
+  those answers;
 * with ``part=(k, n)``, each shape's own focus nodes are cut to those whose hash falls in
   bucket ``k`` of ``n``, so ``n`` processes validate disjoint halves of the data (nested
   ``sh:node``/``sh:or`` shapes are evaluated under their parent's focus node, so the union
@@ -37,9 +44,16 @@ from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
+import pyshacl.graph_abstraction as ga
+import pyshacl.shape as shape_module
+import pyshacl.shapes_graph as shapes_module
+from pyshacl import validate
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
+
+from .terms import to_rdflib
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Datatypes whose literals an ``ox.Store`` may store in another form than written.
@@ -61,12 +75,11 @@ def run_pyshacl(store: ox.Store, shapes: Graph, *, part: tuple[int, int] | None 
     """Validate the store's default graph in place (no inference, SHACL-AF on, warnings
     allowed) and return pySHACL's report graph. ``part=(k, n)``: only bucket ``k`` of
     ``n`` of the focus nodes."""
-    from pyshacl import validate
 
     with _adapter_fixes(part):
         _conforms, report, _text = validate(
             store,  # type: ignore[arg-type]  # pySHACL >= 0.30 takes an ox.Store
-            shacl_graph=shapes,
+            shacl_graph=FrozenShapesGraph(shapes),
             inference="none",
             advanced=True,
             allow_warnings=True,
@@ -197,7 +210,6 @@ def recheck_rewritten(
     risky = rewritten_literals(written, form_sensitive_paths(shapes))
     if not risky:
         return report
-    from .inference import to_rdflib
 
     head = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
     by_subject: dict[Any, list[tuple[ox.Quad, ox.Literal]]] = {}
@@ -250,6 +262,49 @@ def _copy_result(source: Graph, target: Graph, head: Node, result: Node) -> None
 # -- pySHACL adapter fixes ----------------------------------------------------------------
 
 
+class FrozenShapesGraph(Graph):
+    """The shapes graph as pySHACL reads it: the same triples (the same store), with the
+    answers of :meth:`objects` remembered until the graph changes.
+
+    The constraint objects pySHACL builds for each focus node re-read their parameters
+    with ``Graph.objects`` (millions of calls at 100k triples); the shapes do not change
+    while they validate. A subclass handed to pySHACL as its ``shacl_graph``, so no other
+    rdflib graph in the process is affected (pySHACL uses a Graph it is given as is).
+    """
+
+    def __init__(self, shapes: Graph) -> None:
+        super().__init__(
+            store=shapes.store,
+            identifier=shapes.identifier,
+            namespace_manager=shapes.namespace_manager,
+        )
+        self._answers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def objects(  # type: ignore[override]
+        self, subject: Any = None, predicate: Any = None, unique: bool = False
+    ) -> Iterator[Any]:
+        key = (subject, predicate, unique)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = tuple(super().objects(subject, predicate, unique))
+        return iter(found)
+
+    def add(self, triple: Any) -> FrozenShapesGraph:
+        self._answers.clear()
+        super().add(triple)
+        return self
+
+    def addN(self, quads: Any) -> FrozenShapesGraph:  # noqa: N802 - rdflib's name
+        self._answers.clear()
+        super().addN(quads)
+        return self
+
+    def remove(self, triple: Any) -> FrozenShapesGraph:
+        self._answers.clear()
+        super().remove(triple)
+        return self
+
+
 class _ParameterList(list[Any]):
     """pySHACL's list of constraint parameters, answering ``in`` from a set."""
 
@@ -270,10 +325,6 @@ class _ParameterList(list[Any]):
 
 @contextmanager
 def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
-    import pyshacl.graph_abstraction as ga
-    import pyshacl.shape as shape_module
-    import pyshacl.shapes_graph as shapes_module
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 
     data_graph = ga.OxigraphDataGraph
     original_len, original_objects = data_graph.__len__, data_graph.objects
@@ -325,31 +376,6 @@ def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
             name = names[id(self)] = original_str(self)
         return name
 
-    # The constraint objects pySHACL builds per focus node read the shapes graph with
-    # rdflib's Graph.objects directly: memoized for the shapes graphs of this run only.
-    from rdflib.graph import Graph as RdflibGraph
-
-    original_init, original_graph_objects = shapes_graph.__init__, RdflibGraph.objects
-    frozen: set[int] = set()
-    answers: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-    def init(self: Any, graph: Any, *args: Any, **kw: Any) -> None:
-        original_init(self, graph, *args, **kw)
-        frozen.add(id(self.graph))
-
-    def graph_objects(
-        self: Any, subject: Any = None, predicate: Any = None, unique: bool = False
-    ) -> Any:
-        if id(self) not in frozen:
-            return original_graph_objects(self, subject, predicate, unique)
-        key = (id(self), subject, predicate, unique)
-        found = answers.get(key)
-        if found is None:
-            found = answers[key] = tuple(original_graph_objects(self, subject, predicate, unique))
-        return iter(found)
-
-    shapes_graph.__init__ = init  # type: ignore[method-assign]
-    RdflibGraph.objects = graph_objects  # type: ignore[method-assign]
     for name in original_sg:
         setattr(shapes_graph, name, memoized(name))
     shape_module.Shape.__str__ = shape_name  # type: ignore[method-assign]
@@ -366,8 +392,6 @@ def _adapter_fixes(part: tuple[int, int] | None) -> Iterator[None]:
     finally:
         for name, read in original_sg.items():
             setattr(shapes_graph, name, read)
-        shapes_graph.__init__ = original_init  # type: ignore[method-assign]
-        RdflibGraph.objects = original_graph_objects  # type: ignore[method-assign]
         shape_module.Shape.__str__ = original_str  # type: ignore[method-assign]
         data_graph.__len__ = original_len  # type: ignore[method-assign]
         data_graph.objects = original_objects  # type: ignore[method-assign]
