@@ -58,7 +58,7 @@ VIOLATION = """\
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 
-<https://w3id.org/r2p/id/statement/ga-2026-06-30/XXX> a r2p:Statement ;
+<https://w3id.org/r2p/id/statement/ga-2026-06-30/NOBODY> a r2p:Statement ;
     rdfs:label "A statement by nobody known"@en ;
     r2p:deliveredBy "Denmark" ;
     r2p:atMeeting <https://w3id.org/r2p/id/meeting/ga-2026-06-30> ;
@@ -255,7 +255,7 @@ def test_hook_fails_a_violation_naming_focus_node_and_file(
     (elsewhere / "data" / "bad.ttl").write_text(VIOLATION)
     out = installed.run(*hook_command(), cwd=elsewhere)
     assert out.returncode == 1, out.stdout[-3000:] + out.stderr[-2000:]
-    assert "<https://w3id.org/r2p/id/statement/ga-2026-06-30/XXX>" in out.stdout
+    assert "<https://w3id.org/r2p/id/statement/ga-2026-06-30/NOBODY>" in out.stdout
     assert "data/bad.ttl" in out.stdout and "deliveredBy" in out.stdout
 
 
