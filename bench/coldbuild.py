@@ -2,7 +2,7 @@
 
     python bench/coldbuild.py DATA_DIR CACHE_DIR
 
-Runs exactly what ``r2p-graph serve`` runs on a cache miss (``r2p_graph.build.build``, the
+Runs exactly what ``r2p-graph serve`` runs on a cache miss (``r2p_graph.pipeline.build.build``, the
 atomic N-Quads write of ``ensure_build`` and the served on-disk store it makes):
 pyoxigraph parses, pySHACL validates over an Oxigraph store (split across processes above
 ``R2P_PARALLEL_VALIDATION_QUADS``), the OWL 2 RL rules run in the store. Prints one JSON
@@ -20,16 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from r2p_graph.build import (  # noqa: E402
+from r2p_graph.config import Settings  # noqa: E402
+from r2p_graph.pipeline.build import (  # noqa: E402
     ValidationFailed,
     atomic_write_bytes,
     build,
     cached_build_path,
     write_dataset,
 )
-from r2p_graph.config import Settings  # noqa: E402
+from r2p_graph.pipeline.validate import validation_workers  # noqa: E402
 from r2p_graph.store.ondisk import for_build  # noqa: E402
-from r2p_graph.validation import validation_workers  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

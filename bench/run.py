@@ -438,7 +438,7 @@ def bench_size(size: str, args: argparse.Namespace, sampler: MemorySampler) -> d
     # 2. cached ensure_build, in a fresh process
     code = (
         "import json, sys, time; t = time.perf_counter()\n"
-        "from r2p_graph.build import ensure_build\n"
+        "from r2p_graph.pipeline.build import ensure_build\n"
         "from r2p_graph.config import Settings\n"
         "t1 = time.perf_counter(); p = ensure_build(Settings.from_env())\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'import_seconds': t1 - t,\n"

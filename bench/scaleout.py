@@ -938,7 +938,7 @@ def publish_phase(
         # Seed the build cache, so that publish finds "the build" at once (as after a
         # `r2p-graph build` or serve) and times the transfer, not a re-validation.
         code = (
-            "from r2p_graph.build import cached_build_path\n"
+            "from r2p_graph.pipeline.build import cached_build_path\n"
             "from r2p_graph.config import Settings\n"
             "print(cached_build_path(Settings.from_env()))\n"
         )

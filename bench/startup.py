@@ -68,7 +68,7 @@ def default_cache(size: str, build: Path) -> tuple[dict[str, str], Path]:
     cache = BENCH / "out" / size / "startup-cache"
     env = dict(os.environ, R2P_DATA_DIR=str(data), R2P_CACHE_DIR=str(cache))
     code = (
-        "from r2p_graph.build import cached_build_path\n"
+        "from r2p_graph.pipeline.build import cached_build_path\n"
         "from r2p_graph.config import Settings\n"
         "print(cached_build_path(Settings.from_env()))\n"
     )

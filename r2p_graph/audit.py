@@ -35,7 +35,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from .files import discover
+from .pipeline.files import discover
 
 R2P = Namespace("https://w3id.org/r2p/def#")
 SCHEMA = Namespace("https://schema.org/")

@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
 from .config import Settings, default_root
-from .files import SourceError, discover
+from .pipeline.build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
+from .pipeline.files import SourceError, discover
 
 # pySHACL, rdflib and pyoxigraph load inside the commands that use them: `r2p-graph serve`
 # from a cached build should not pay ~0.3 s of imports it never uses.
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
-#: ``validate --format`` choices: the keys of ``r2p_graph.validation.FORMATTERS``.
+#: ``validate --format`` choices: the keys of ``r2p_graph.pipeline.validate.FORMATTERS``.
 REPORT_FORMATS = ("json", "junit", "text", "turtle")
 #: The folders of a data folder that every meeting file may cite.
 BACKGROUND_FOLDERS = ("vocabularies", "reference", "sources")
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except ValidationFailed as exc:
-        from .validation import format_text
+        from .pipeline.validate import format_text
 
         sys.stderr.write(format_text(exc.outcome))
         print(f"error: {exc}; nothing was built", file=sys.stderr)
@@ -67,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        if "r2p_graph.inference" in sys.modules:  # only a build can raise InferenceError
-            from .inference import InferenceError
+        if "r2p_graph.pipeline.infer" in sys.modules:  # only a build can raise InferenceError
+            from .pipeline.infer import InferenceError
 
             if isinstance(exc, InferenceError):
                 print(f"error: inference: {exc}; nothing was built", file=sys.stderr)
@@ -178,8 +178,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     paths: list[Path] = args.paths or [settings.data_dir]
-    from .sources import load_shapes, read_sources
-    from .validation import FORMATTERS, validate_sources
+    from .pipeline.load import load_shapes, read_sources
+    from .pipeline.validate import FORMATTERS, validate_sources
 
     given = discover(paths)  # fail early, with the path, on a missing file
     background = [] if not args.paths else background_files(settings, given)
@@ -193,7 +193,7 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     )
     report = FORMATTERS[args.format](outcome)
     if args.output:
-        from .build import atomic_write_bytes
+        from .pipeline.build import atomic_write_bytes
 
         atomic_write_bytes(args.output, report.encode("utf-8"))
         print(

@@ -103,7 +103,7 @@ def build_docs(settings: Settings, *, force: bool = False, out: Path | None = No
     target = docs_path(settings)
     with _lock:
         if force or not target.is_file():
-            from r2p_graph.build import atomic_write_bytes
+            from r2p_graph.pipeline.build import atomic_write_bytes
 
             log.info("generating the ontology documentation with pyLODE into %s", target)
             atomic_write_bytes(target, generate(settings).encode("utf-8"))

@@ -24,8 +24,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from .build import ensure_build, input_fingerprint
 from .config import Settings
+from .pipeline.build import ensure_build, input_fingerprint
 from .store.remote import GRAPH_PATH, META_GRAPH
 
 OWL_VERSION_INFO = "<http://www.w3.org/2002/07/owl#versionInfo>"

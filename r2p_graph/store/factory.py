@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from r2p_graph import sparql_safety
+from r2p_graph import vocab
 from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryRequest,
@@ -27,20 +27,16 @@ from r2p_graph.store import (
     StoreStats,
     StoreUnavailable,
     formats,
+    refuse,
 )
 from r2p_graph.store.loading import DatasetLoadError, DatasetSnapshot, GraphSource, sources_from
+from r2p_graph.store.ondisk import for_build, for_files
 from r2p_graph.store.workers import ENGINES, EngineSpec, InlineExecutor, WorkerPool
 
 log = logging.getLogger("r2p_graph.store")
 
 Loader = Callable[[Path], DatasetSnapshot]
 _CHUNK = 1 << 16
-_DUMP_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 
 
 class LocalStore:
@@ -164,7 +160,7 @@ class LocalStore:
 
     def query(self, request: QueryRequest) -> QueryResult:
         deadline = time.monotonic() + request.timeout
-        sparql_safety.check_query(request.text)
+        refuse.check_query(request.text)
         if not self._loaded.wait(max(0.0, deadline - time.monotonic())):
             raise StoreUnavailable("The dataset is still loading; try again in a moment.")
         executor = self._executor
@@ -231,7 +227,8 @@ class LocalStore:
                 os.close(fd)
                 try:
                     quads = ox.parse(path=str(snapshot.path), format=ox.RdfFormat.N_QUADS)
-                    ox.serialize(quads, partial, format=ox.RdfFormat.TRIG, prefixes=_DUMP_PREFIXES)
+                    prefixes = dict(vocab.CORE_PREFIXES)
+                    ox.serialize(quads, partial, format=ox.RdfFormat.TRIG, prefixes=prefixes)
                     os.replace(partial, target)
                 except BaseException:
                     Path(partial).unlink(missing_ok=True)
@@ -245,27 +242,20 @@ def _chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
-def _default_loader(settings: Settings) -> Loader:
-    def load(out_dir: Path) -> DatasetSnapshot:
-        from r2p_graph.build import ensure_build  # the build pipeline lives elsewhere
-        from r2p_graph.store.ondisk import for_build
-
-        return for_build(ensure_build(settings))
-
-    return load
-
-
 def open_store(
     settings: Settings | None = None,
     files: Sequence[str | os.PathLike[str] | GraphSource] | None = None,
     *,
     wait: bool = True,
+    snapshot: Callable[[], Path] | None = None,
 ) -> Store:
     """Open the store the configuration asks for.
 
     ``files`` are RDF files to serve (``FILE`` or ``FILE=GRAPH_IRI``; see
-    :mod:`r2p_graph.store.loading`). Without files, the project's own dataset is served:
-    the validated asserted + inferred build from ``r2p_graph.build.ensure_build``.
+    :mod:`r2p_graph.store.loading`). Without files, ``snapshot`` is called (in the loading
+    thread) for the N-Quads file of a build to serve: the project's own dataset is
+    ``snapshot=lambda: r2p_graph.pipeline.build.ensure_build(settings)``, passed by the
+    CLI or the app factory; the store never builds.
     With ``Settings.store_url`` set (and no files), queries go to that SPARQL store
     instead (:class:`~r2p_graph.store.remote.RemoteStore`).
     With ``wait=False`` loading happens in the background (``ready()`` turns true when
@@ -286,11 +276,16 @@ def open_store(
         description = ", ".join(str(s.path) for s in sources)
 
         def loader(out_dir: Path) -> DatasetSnapshot:
-            from r2p_graph.store.ondisk import for_files
-
             return for_files(sources, settings.cache_dir)
 
         store = LocalStore(settings, loader, description=description)
     else:
-        store = LocalStore(settings, _default_loader(settings), description="the r2p dataset")
+        if snapshot is None:
+            raise ValueError("nothing to serve: give files, a snapshot, or a store URL")
+        build = snapshot
+
+        def loader(out_dir: Path) -> DatasetSnapshot:
+            return for_build(build())
+
+        store = LocalStore(settings, loader, description="the r2p dataset")
     return store.start(wait=wait)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-from r2p_graph.sparql_safety import is_iri
 from r2p_graph.store import formats
+from r2p_graph.store.query_text import is_iri
 
 if TYPE_CHECKING:  # imported where files are parsed: a cached start never needs it
     import pyoxigraph as ox

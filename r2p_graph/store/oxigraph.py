@@ -46,7 +46,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from r2p_graph import sparql_safety
 from r2p_graph.store import (
     QueryFailed,
     QueryForm,
@@ -54,6 +53,9 @@ from r2p_graph.store import (
     QueryResult,
     QuerySyntaxError,
     formats,
+    query_text,
+    refuse,
+    rewrite,
 )
 from r2p_graph.store import results as res
 
@@ -199,7 +201,7 @@ class OxigraphEngine:
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = sparql_safety.check_query(request.text)  # again, in the worker (remembered)
+        info = refuse.check_query(request.text)  # again, in the worker (remembered)
         kwargs: dict[str, Any] = {"base_iri": request.base_iri}
         try:
             if request.default_graphs or request.named_graphs:
@@ -233,7 +235,7 @@ class OxigraphEngine:
             triples = list(answer)
             if self._originals:
                 triples = [self._restore(t) for t in triples]
-            prefixes = {k: v for k, v in info.prefixes.items() if sparql_safety.is_iri(v)}
+            prefixes = {k: v for k, v in info.prefixes.items() if query_text.is_iri(v)}
             graph_body = ox.serialize(
                 triples, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
             )
@@ -247,7 +249,7 @@ class OxigraphEngine:
     def _select_natively(
         self,
         request: QueryRequest,
-        info: sparql_safety.QueryInfo,
+        info: query_text.QueryInfo,
         kwargs: dict[str, Any],
         native: ox.QueryResultsFormat,
         media_type: str,
@@ -260,7 +262,7 @@ class OxigraphEngine:
         Oxigraph orders the columns of ``SELECT *`` by name; the query is then asked
         again with its columns spelled out, in order of first appearance.
         """
-        capped = info.with_row_limit(request.text, request.max_rows + 1)
+        capped = rewrite.with_row_limit(info, request.text, request.max_rows + 1)
         if capped is None:
             return None
         text, changed = capped
@@ -275,7 +277,7 @@ class OxigraphEngine:
         if not isinstance(answer, ox.QuerySolutions):  # pragma: no cover - a SELECT
             return None
         columns = [v.value for v in answer.variables]
-        wanted = info.column_order(columns)
+        wanted = rewrite.column_order(info, columns)
         spell = wanted != columns
         try:
             solutions = self._spelled(text, info, wanted, kwargs) if spell else answer
@@ -286,7 +288,7 @@ class OxigraphEngine:
             truncated = size > request.max_rows
             if truncated:
                 # One row too many: run again with the cap itself (rare: a capped answer).
-                again = info.with_row_limit(request.text, request.max_rows)
+                again = rewrite.with_row_limit(info, request.text, request.max_rows)
                 assert again is not None
                 rerun = (
                     self._spelled(again[0], info, wanted, kwargs)
@@ -304,12 +306,12 @@ class OxigraphEngine:
     def _spelled(
         self,
         text: str,
-        info: sparql_safety.QueryInfo,
+        info: query_text.QueryInfo,
         wanted: list[str],
         kwargs: dict[str, Any],
     ) -> ox.QuerySolutions | None:
         """``text`` (a ``SELECT *``) asked with its columns spelled out as ``wanted``."""
-        spelled = info.with_projection(text, wanted)
+        spelled = rewrite.with_projection(info, text, wanted)
         if spelled is None:
             return None
         try:
@@ -323,7 +325,7 @@ class OxigraphEngine:
     def _select_in_python(
         self,
         answer: ox.QuerySolutions,
-        info: sparql_safety.QueryInfo,
+        info: query_text.QueryInfo,
         request: QueryRequest,
         media_type: str,
         started: float,
@@ -332,7 +334,7 @@ class OxigraphEngine:
         appearance in the query, at most ``max_rows`` rows."""
         try:
             columns = [v.value for v in answer.variables]
-            variables = info.column_order(columns)
+            variables = rewrite.column_order(info, columns)
             order = [columns.index(v) for v in variables]
             rows: list[tuple[res.Term | None, ...]] = []
             truncated = False

@@ -29,7 +29,6 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from r2p_graph import sparql_safety
 from r2p_graph.store import (
     QueryFailed,
     QueryForm,
@@ -38,6 +37,8 @@ from r2p_graph.store import (
     QueryResult,
     QuerySyntaxError,
     formats,
+    refuse,
+    rewrite,
 )
 from r2p_graph.store import results as res
 
@@ -134,7 +135,7 @@ class RdflibEngine:
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = sparql_safety.check_query(request.text)
+        info = refuse.check_query(request.text)
         try:
             query = translateQuery(parseQuery(request.text), base=request.base_iri)
         except ParseException as exc:
@@ -142,7 +143,7 @@ class RdflibEngine:
         except Exception as exc:  # rdflib raises bare Exceptions, e.g. unknown prefixes
             raise QuerySyntaxError(_shorten(str(exc))) from None
         if uses_service(query.algebra):
-            raise QueryRefused(sparql_safety.SERVICE_REFUSAL)
+            raise QueryRefused(refuse.SERVICE_REFUSAL)
 
         clause = query.algebra.get("datasetClause")
         if request.default_graphs or request.named_graphs:
@@ -165,7 +166,7 @@ class RdflibEngine:
             if answer.type == "SELECT":
                 media_type = _pick(request.media_type, formats.RESULT_TYPES)
                 columns = [str(v) for v in answer.vars or []]
-                variables = info.column_order(columns)
+                variables = rewrite.column_order(info, columns)
                 order = [columns.index(v) for v in variables]
                 rows: list[tuple[res.Term | None, ...]] = []
                 truncated = False

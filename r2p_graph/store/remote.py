@@ -3,7 +3,7 @@
 Oxigraph server, Apache Jena Fuseki, Virtuoso, GraphDB and QLever all speak the SPARQL 1.1
 Protocol, so this store needs nothing else. It applies the same rules as the embedded store
 before a query leaves this process (SERVICE, updates and LOAD are refused by
-:func:`r2p_graph.sparql_safety.check_query`), bounds every request by the query's deadline,
+:func:`r2p_graph.refuse.check_query`), bounds every request by the query's deadline,
 caps SELECT rows, and answers with the same media types.
 
 The dataset it serves is the set of graphs that ``r2p-graph publish`` wrote under the
@@ -22,7 +22,6 @@ from typing import Any
 
 import requests
 
-from r2p_graph import sparql_safety
 from r2p_graph.store import (
     QueryFailed,
     QueryRequest,
@@ -32,6 +31,8 @@ from r2p_graph.store import (
     StoreStats,
     StoreUnavailable,
     formats,
+    refuse,
+    rewrite,
 )
 from r2p_graph.store import results as res
 
@@ -68,7 +69,7 @@ class RemoteStore:
         """Check, send and re-serialize one query within its deadline."""
         started = time.monotonic()
         deadline = started + request.timeout
-        info = sparql_safety.check_query(request.text)
+        info = refuse.check_query(request.text)
         if info.form is None:
             # Vendor pragmas before the query form (Virtuoso's "define get:soft" makes it
             # fetch FROM IRIs) are not SPARQL; nothing but a plain query leaves this server.
@@ -114,7 +115,7 @@ class RemoteStore:
                 size=1,
                 elapsed=time.monotonic() - started,
             )
-        variables = info.column_order(list(document.get("head", {}).get("vars", [])))
+        variables = rewrite.column_order(info, list(document.get("head", {}).get("vars", [])))
         bindings = document.get("results", {}).get("bindings", [])
         truncated = len(bindings) > request.max_rows
         rows = [[_term(b.get(v)) for v in variables] for b in bindings[: request.max_rows]]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import weakref
+from functools import partial
 
 from flask import Flask
 
 from r2p_graph.config import Settings
+from r2p_graph.pipeline.build import ensure_build
 from r2p_graph.store import Store
+from r2p_graph.store.factory import open_store
 from r2p_graph.web import discovery, errors, ops, protocol, ui
 from r2p_graph.web.context import EXTENSION_KEY, WebContext
 
@@ -17,6 +20,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     ``settings`` default to :meth:`Settings.from_env`. Without a ``store``, the app opens
     the configured default one (the project's built dataset, via
+    :func:`r2p_graph.pipeline.build.ensure_build`, opened by
     :func:`r2p_graph.store.factory.open_store`) and loads it in the background:
     ``/health`` answers at once, ``/ready`` once the data is in, and queries sent before
     then wait (up to their deadline) or get 503. A store passed in stays the caller's to
@@ -26,9 +30,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     settings = settings if settings is not None else Settings.from_env()
     owns_store = store is None
     if store is None:
-        from r2p_graph.store.factory import open_store
-
-        store = open_store(settings, wait=False)
+        # The app factory builds (or finds the cached build), then the store opens it.
+        store = open_store(settings, wait=False, snapshot=partial(ensure_build, settings))
 
     app = Flask("r2p_graph.web")
     # Werkzeug enforces this while the body is read: 413 above it.

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from r2p_graph.ids import Minter
-from r2p_graph.web import pages
+from r2p_graph.web import labels, sparql_client
 from r2p_graph.web.context import web_context
+from r2p_graph.web.views import model
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -98,7 +99,7 @@ def participation_chart() -> Chart:
         ),
         query=participation_query(),
     )
-    rows = pages.select(chart.query)
+    rows = sparql_client.select(chart.query)
     data = []
     for row in rows:
         reported = int(row["reported"].value) if "reported" in row else 0
@@ -108,7 +109,7 @@ def participation_chart() -> Chart:
         data.append((row["meeting"].value, date_text, reported, lowest, known))
     chart.columns = ["Meeting", "Date", "Reported", "Known by name"]
     chart.rows = [
-        [date_text[:4], pages.human_date(date_text),
+        [date_text[:4], model.human_date(date_text),
          str(reported) if lowest == reported else f"{lowest}\N{EN DASH}{reported}", str(known)]
         for _, date_text, reported, lowest, known in data
     ]
@@ -137,10 +138,10 @@ def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int]]) -> s
             h = plot_h * value / scale_max
             x = x0 + j * bar
             y = top + plot_h - h
-            tip = f"{pages.human_date(date_text)}: {value} member states {series}"
+            tip = f"{model.human_date(date_text)}: {value} member states {series}"
             if series == "reported" and lowest != reported:
                 tip += f" (sources disagree: {lowest}\N{EN DASH}{reported})"
-            href = pages.local_href(meeting) or ""
+            href = labels.local_href(meeting) or ""
             parts.append(
                 f'<a href="{_esc(href)}"><rect class="mark" data-series="{_esc(series)}" '
                 f'data-value="{value}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
@@ -198,9 +199,9 @@ def themes_chart() -> Chart:
         query=themes_query(),
     )
     data = []
-    for row in pages.select(chart.query):
+    for row in sparql_client.select(chart.query):
         theme = row["theme"].value
-        name = row["label"].value if "label" in row else pages.fallback_label(theme)
+        name = row["label"].value if "label" in row else labels.fallback_label(theme)
         data.append((theme, name, int(row["raised"].value), int(row["meetings"].value)))
     chart.columns = ["Theme", "Statements and claims", "Meetings"]
     chart.rows = [[name, str(raised), str(meetings)] for _, name, raised, meetings in data]
@@ -218,7 +219,7 @@ def _horizontal_bars(chart: Chart, data: list[tuple[str, str, int, int]]) -> str
     for i, (theme, name, raised, meetings) in enumerate(data):
         y = top + i * row_h
         w = plot_w * raised / scale_max
-        href = pages.local_href(theme) or ""
+        href = labels.local_href(theme) or ""
         parts.append(
             f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end" '
             f'font-size="12">{_esc(_clip(name, 38))}</text>'
@@ -248,7 +249,7 @@ def _horizontal_bars(chart: Chart, data: list[tuple[str, str, int, int]]) -> str
 
 
 def has_regional_memberships() -> bool:
-    return pages.ask(
+    return sparql_client.ask(
         f"ASK {{ ?m <{ORG}member> ?actor ; <{ORG}organization> ?g . "
         f"?g a <{_vocab()}RegionalGroup> }}"
     )
@@ -312,13 +313,13 @@ def stances_chart() -> Chart:
     )
     groups: dict[str, dict[str, object]] = {}
     scale: dict[str, tuple[int, str]] = {}
-    for row in pages.select(chart.query):
+    for row in sparql_client.select(chart.query):
         group = row["group"].value
-        name = row["groupLabel"].value if "groupLabel" in row else pages.fallback_label(group)
+        name = row["groupLabel"].value if "groupLabel" in row else labels.fallback_label(group)
         stance = row["stance"].value
         order = int(row["scale"].value) if "scale" in row else 0
         stance_name = (row["stanceLabel"].value if "stanceLabel" in row
-                       else pages.fallback_label(stance))
+                       else labels.fallback_label(stance))
         scale[stance] = (order, stance_name)
         entry = groups.setdefault(group, {"name": name, "counts": defaultdict(int)})
         counts = entry["counts"]

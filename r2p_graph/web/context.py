@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 
 from r2p_graph.config import Settings
 from r2p_graph.store import Store
@@ -55,3 +56,17 @@ def endpoint_url() -> str:
     if request.path.rstrip("/") == "/sparql":
         return request.base_url
     return request.url_root.rstrip("/") + "/sparql"
+
+
+def package_version() -> str:
+    try:
+        return version("r2p-graph")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def html_page(body: str, status: int = 200) -> Response:
+    """A rendered page as an HTML response."""
+    response = Response(body, status=status)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response

@@ -15,11 +15,10 @@ rdflib is used here only to build and serialize these small description graphs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g
+from flask import Blueprint, Response, current_app
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
@@ -31,8 +30,9 @@ from r2p_graph.store import (
     formats,
 )
 from r2p_graph.web.context import endpoint_url, public_base, web_context
+from r2p_graph.web.downloads import STORE_DUMPS
 from r2p_graph.web.errors import ApiError
-from r2p_graph.web.protocol import choose_format
+from r2p_graph.web.negotiation import choose
 
 bp = Blueprint("discovery", __name__)
 
@@ -56,7 +56,6 @@ _RESULT_FORMAT_IRIS = (
     FORMATS["JSON-LD"],
     FORMATS.RDF_XML,
 )
-_DUMPS = {"dataset.nq": formats.N_QUADS, "dataset.trig": formats.TRIG}
 _DUMP_FORMAT_IRIS = {formats.N_QUADS: FORMATS["N-Quads"], formats.TRIG: FORMATS.TriG}
 
 # Statistics over the merge of every graph (the stored default graph included), each
@@ -79,7 +78,7 @@ _STATS_ROWS = 1_000_000
 
 
 def _negotiated(graph: Graph, format_values: list[str]) -> Response:
-    media_type = choose_format(formats.GRAPH_TYPES, format_values)
+    media_type = choose(formats.GRAPH_TYPES, format_values)
     body = graph.serialize(format=_RDFLIB_FORMAT[media_type], encoding="utf-8")
     response = Response(body, status=200)
     response.headers["Content-Type"] = formats.content_type(media_type)
@@ -234,13 +233,8 @@ def void() -> Response:
     store = web_context().store
     try:
         stats = void_stats()
-    except (QueryTimeout, StoreUnavailable) as exc:
-        raise ApiError(
-            503,
-            f"The dataset statistics are not available right now: {exc}",
-            headers={"Retry-After": "10"},
-            kind="unavailable",
-        ) from None
+    except (QueryTimeout, StoreUnavailable):
+        raise  # 503, by the app's handlers (errors.py)
     except StoreError as exc:
         raise ApiError(503, f"The dataset statistics could not be computed: {exc}") from None
     base = public_base()
@@ -254,13 +248,13 @@ def void() -> Response:
     graph.add((dataset, DCTERMS.title, Literal("r2p-graph dataset", lang="en")))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint_url())))
     if hasattr(store, "dump"):
-        for name, media_type in _DUMPS.items():
+        for name, media_type in STORE_DUMPS.items():
             graph.add((dataset, VOID.dataDump, URIRef(f"{base}/download/{name}")))
             graph.add((dataset, VOID.feature, _DUMP_FORMAT_IRIS[media_type]))
-    # Turtle and JSON-LD dumps are made by the downloads page (web/ui.py) when it is on.
+    # Turtle and JSON-LD dumps are made by web/downloads.py when it is on.
     for name, endpoint in (
-        ("dataset.ttl", "ui.download_turtle"),
-        ("dataset.jsonld", "ui.download_jsonld"),
+        ("dataset.ttl", "downloads.download_turtle"),
+        ("dataset.jsonld", "downloads.download_jsonld"),
     ):
         if endpoint in current_app.view_functions:
             graph.add((dataset, VOID.dataDump, URIRef(f"{base}/download/{name}")))
@@ -288,22 +282,3 @@ def void() -> Response:
         graph.add((subset, SD.name, URIRef(name)))
         graph.add((subset, VOID.triples, Literal(count, datatype=integer)))
     return _negotiated(graph, _format_values())
-
-
-@bp.route("/download/<name>", methods=["GET"])
-def download(name: str) -> Response:
-    store = web_context().store
-    media_type = _DUMPS.get(name)
-    if media_type is None or not hasattr(store, "dump"):
-        raise ApiError(
-            404, f"No such download; available: {', '.join(sorted(_DUMPS))}.", kind="404"
-        )
-    try:
-        chunks: Iterator[bytes] = store.dump(media_type)
-    except StoreUnavailable as exc:
-        raise ApiError(503, str(exc), headers={"Retry-After": "5"}, kind="unavailable") from None
-    g.r2p_result_size = store.stats().triples
-    response = Response(chunks, status=200)
-    response.headers["Content-Type"] = formats.content_type(media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="r2p-{name}"'
-    return response

@@ -1,9 +1,11 @@
 """Error responses: always a short, plain-text explanation; never a stack trace.
 
 Handlers raise :class:`ApiError` for anything the client did wrong or the server
-refuses. Werkzeug's own HTTP errors (404, 405, 413, ...) and any unexpected exception
-are turned into the same plain-text shape here, so even a bug answers a readable 500
-without internals (the traceback goes to the server log only).
+refuses. A store that is down or a query past its deadline is answered here, once for
+every handler: ``503`` (with ``Retry-After`` when the store is not ready). Werkzeug's
+own HTTP errors (404, 405, 413, ...) and any unexpected exception are turned into the
+same plain-text shape here, so even a bug answers a readable 500 without internals (the
+traceback goes to the server log only).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Mapping
 
 from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from r2p_graph.store import QueryTimeout, StoreUnavailable
 
 log = logging.getLogger("r2p_graph.web")
 
@@ -50,6 +54,14 @@ def _api_error(error: ApiError) -> Response:
     return text_response(error.status, error.message, error.headers)
 
 
+def _store_unavailable(error: StoreUnavailable) -> Response:
+    return _api_error(ApiError(503, str(error), headers={"Retry-After": "5"}, kind="unavailable"))
+
+
+def _query_timeout(error: QueryTimeout) -> Response:
+    return _api_error(ApiError(503, str(error), kind="timeout"))
+
+
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     g.r2p_error = str(status)
@@ -83,5 +95,7 @@ def _strip_html(text: str) -> str:
 def register(app: Flask) -> None:
     """Install the handlers on ``app``."""
     app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
+    app.register_error_handler(QueryTimeout, _query_timeout)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

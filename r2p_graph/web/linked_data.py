@@ -7,7 +7,7 @@ point at this server (``Settings.public_url`` when set, else the request's own r
 
 One URL, many representations: ``200`` with ``Vary: Accept`` (no 303 hop). The format is
 ``?format=html|ttl|jsonld|nt|rdf`` when given, else the best match for the Accept header
-(werkzeug's ``accept_mimetypes.best_match``, q-values honoured) among HTML, Turtle,
+(:mod:`r2p_graph.web.negotiation`, as for ``/sparql``) among HTML, Turtle,
 JSON-LD, N-Triples and RDF/XML; ``*/*`` or no Accept header at all gets Turtle (browsers
 always ask for ``text/html`` by name), nothing acceptable gets ``406``. Every answer
 carries ``Content-Location`` (the URL of the representation sent) and one
@@ -28,12 +28,13 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
 from r2p_graph.store import formats
-from r2p_graph.web import pages
+from r2p_graph.web import labels, negotiation, sparql_client
 from r2p_graph.web.context import public_base, web_context
+from r2p_graph.web.negotiation import HTML
+from r2p_graph.web.views import resource as resource_view
 
 bp = Blueprint("linked_data", __name__)
 
-HTML = "text/html"
 #: What an IRI can be answered with; on a tie (``*/*``) the first wins.
 OFFERS: tuple[str, ...] = (
     formats.TURTLE,
@@ -42,30 +43,6 @@ OFFERS: tuple[str, ...] = (
     formats.N_TRIPLES,
     formats.RDF_XML,
 )
-#: Accept-header synonyms, tried after the canonical types.
-ALIASES: dict[str, str] = {
-    "application/xhtml+xml": HTML,
-    "application/x-turtle": formats.TURTLE,
-    "application/json": formats.JSON_LD,
-    "text/plain": formats.N_TRIPLES,
-    "application/xml": formats.RDF_XML,
-    "text/xml": formats.RDF_XML,
-}
-#: ``?format=`` values.
-FORMAT_NAMES: dict[str, str] = {
-    "html": HTML,
-    "ttl": formats.TURTLE,
-    "turtle": formats.TURTLE,
-    "jsonld": formats.JSON_LD,
-    "json-ld": formats.JSON_LD,
-    "json": formats.JSON_LD,
-    "nt": formats.N_TRIPLES,
-    "ntriples": formats.N_TRIPLES,
-    "n-triples": formats.N_TRIPLES,
-    "rdf": formats.RDF_XML,
-    "xml": formats.RDF_XML,
-    "rdfxml": formats.RDF_XML,
-}
 #: The short name of each representation (in ``?format=`` links).
 SHORT: dict[str, str] = {
     HTML: "html",
@@ -92,17 +69,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 def choose_format() -> str | None:
     """The representation to send, or None (406)."""
-    values = request.args.getlist("format")
-    if values:
-        key = values[0].strip().lower()
-        media = FORMAT_NAMES.get(key) or (key if key in OFFERS else ALIASES.get(key))
-        return media
-    if not request.headers.get("Accept", "").strip():
-        return OFFERS[0]
-    best = request.accept_mimetypes.best_match([*OFFERS, *ALIASES])
-    if best is None:
-        return None
-    return ALIASES.get(best, best)
+    return negotiation.best(OFFERS, request.args.getlist("format"))
 
 
 def alternates(path: str) -> list[tuple[str, str, str]]:
@@ -157,7 +124,7 @@ def not_found(iri: str, path: str, media: str) -> Response:
 
 def rdf_response(graph: Graph, media: str, path: str) -> Response:
     if media == formats.JSON_LD:
-        body = pages.jsonld_text(graph).encode("utf-8")
+        body = resource_view.jsonld_text(graph).encode("utf-8")
     else:
         body = graph.serialize(format=_RDFLIB[media], encoding="utf-8")
     response = Response(body, status=200)
@@ -176,18 +143,18 @@ def serve_resource(iri: str, path: str) -> Response:
     media = choose_format()
     if media is None:
         return not_acceptable(path)
-    if not pages.safe_iri(iri):
+    if not sparql_client.safe_iri(iri):
         return not_found(iri, path, media)
-    data = pages.describe(iri)
+    data = resource_view.describe(iri)
     if not len(data):
-        data = pages.describe_inverse(iri)
+        data = resource_view.describe_inverse(iri)
         if not len(data):
             return not_found(iri, path, media)
     extra: Graph | None = None
     if (URIRef(iri), RDF.type, SKOS.ConceptScheme) in data:
-        extra = pages.describe_scheme_members(iri)
+        extra = resource_view.describe_scheme_members(iri)
     if media == HTML:
-        page = pages.build_page(iri, data, alternates(path), extra=extra)
+        page = resource_view.build_page(iri, data, alternates(path), extra=extra)
         return html_response(render_template("resource.html", page=page), path)
     return rdf_response(data if extra is None else data + extra, media, path)
 
@@ -195,7 +162,7 @@ def serve_resource(iri: str, path: str) -> Response:
 @bp.route("/id/<path:rest>", methods=["GET"])
 def resource(rest: str) -> Response:
     path = f"/id/{rest}"
-    return serve_resource(pages.iri_for_path(path), path)
+    return serve_resource(labels.iri_for_path(path), path)
 
 
 # --- the ontology ----------------------------------------------------------------------
@@ -208,10 +175,10 @@ def ontology_graph() -> Graph:
     minter = Minter(ctx.settings.base_iri)
     graph_iri = minter.graph(ONTOLOGY_GRAPH)
     if graph_iri in ctx.store.graph_names():
-        return pages.construct(
+        return sparql_client.construct(
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=(graph_iri,)
         )
-    return pages.construct(
+    return sparql_client.construct(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{minter.ontology}> || "
         f'STRSTARTS(STR(?s), "{minter.vocab}")) }}'
     )
@@ -236,9 +203,9 @@ def ontology_version(rest: str) -> Response:
     """``{base}def/0.1.0`` (the version IRI) is the ontology too; anything else under
     ``def/`` is looked up like any other IRI."""
     path = f"/def/{rest}"
-    iri = pages.iri_for_path(path)
+    iri = labels.iri_for_path(path)
     minter = Minter(web_context().settings.base_iri)
-    if pages.safe_iri(iri) and pages.ask(
+    if sparql_client.safe_iri(iri) and sparql_client.ask(
         f"ASK {{ <{minter.ontology}> <http://www.w3.org/2002/07/owl#versionIRI> <{iri}> }}"
     ):
         return ontology()
@@ -252,18 +219,18 @@ def ontology_version(rest: str) -> Response:
 def named_graph(name: str) -> Response:
     """A named graph of the dataset: what it is, how big, where to get it."""
     path = f"/graph/{name}"
-    iri = pages.iri_for_path(path)
+    iri = labels.iri_for_path(path)
     media = choose_format()
     if media is None:
         return not_acceptable(path)
     store = web_context().store
     counts = store.stats().graphs
-    if iri not in counts or not pages.safe_iri(iri):
+    if iri not in counts or not sparql_client.safe_iri(iri):
         return serve_resource(iri, path)
     root = public_base()
-    graph = pages.describe(iri)
+    graph = resource_view.describe(iri)
     node = URIRef(iri)
-    void = pages.VOID
+    void = sparql_client.VOID
     graph.add((node, RDF.type, URIRef(f"{SD}Graph")))
     graph.add((node, RDF.type, void.Dataset))
     graph.add((node, RDFS.label, Literal(f"The {name} graph of the r2p dataset", lang="en")))
@@ -272,7 +239,7 @@ def named_graph(name: str) -> Response:
     graph.add((node, void.dataDump, URIRef(f"{root}/download/dataset.nq")))
     graph.add((node, RDFS.seeAlso, URIRef(f"{root}/.well-known/void")))
     if media == HTML:
-        page = pages.build_page(iri, graph, alternates(path))
+        page = resource_view.build_page(iri, graph, alternates(path))
         return html_response(render_template("resource.html", page=page), path)
     return rdf_response(graph, media, path)
 

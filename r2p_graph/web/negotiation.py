@@ -1,4 +1,6 @@
-"""Content negotiation: pick a media type from the Accept header (or a ``format`` parameter).
+"""Content negotiation, the one used by ``/sparql``, the service description and VoID,
+``/id``, ``/def``, ``/graph`` and the downloads: :func:`choose` (406 as an error) and
+:func:`best` (None when nothing fits, for callers that write their own 406).
 
 The Accept header is parsed by werkzeug (``request.accept_mimetypes``, a ``MIMEAccept``).
 Each offered type then gets the quality of the *most specific* range that matches it
@@ -6,9 +8,11 @@ Each offered type then gets the quality of the *most specific* range that matche
 The best quality wins; ties go to the server's order of preference. Nothing acceptable:
 ``None`` (the caller answers 406). No Accept header at all: the server's first choice.
 
-Aliases: a client asking for ``application/json`` gets SPARQL JSON results (or JSON-LD
-for a graph), ``application/xml`` / ``text/xml`` get SPARQL XML (or RDF/XML), and
-``text/plain`` gets N-Triples.
+``format=`` (short names or media types) overrides the Accept header.
+
+Aliases: a client asking for ``application/xhtml+xml`` gets HTML; ``application/json``
+gets SPARQL JSON results (or JSON-LD for a graph); ``application/xml`` / ``text/xml`` get
+SPARQL XML (or RDF/XML); and ``text/plain`` gets N-Triples.
 """
 
 from __future__ import annotations
@@ -16,10 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask import request
+
 from r2p_graph.store import formats
+from r2p_graph.web.errors import ApiError
+
+HTML = "text/html"
 
 #: Media types accepted in Accept headers as synonyms for each offer.
 ALIASES: dict[str, tuple[str, ...]] = {
+    HTML: ("application/xhtml+xml",),
     formats.SPARQL_JSON: ("application/json",),
     formats.SPARQL_XML: ("application/xml", "text/xml"),
     formats.CSV: (),
@@ -58,6 +68,8 @@ _GRAPH_NAMES = {
     "rdf/xml": formats.RDF_XML,
 }
 _DATASET_NAMES = {"nq": formats.N_QUADS, "nquads": formats.N_QUADS, "trig": formats.TRIG}
+#: A resource (``/id``, ``/def``, ``/graph``): its graph, or its page.
+_RESOURCE_NAMES = {"html": HTML, **_GRAPH_NAMES}
 
 
 @dataclass(frozen=True)
@@ -149,12 +161,7 @@ def negotiate(accept: Iterable[tuple[str, float]] | None, offers: Sequence[str])
 def from_format_param(values: Sequence[str], offers: Sequence[str]) -> str | None:
     """The media type named by ``format=`` values (short names or media types), if any
     of them fits ``offers``; SPARQLWrapper sends several, the first usable one wins."""
-    if formats.TURTLE in offers:
-        names = _GRAPH_NAMES
-    elif formats.SPARQL_JSON in offers:
-        names = _RESULT_NAMES
-    else:
-        names = _DATASET_NAMES
+    names = _names_for(offers)
     for value in values:
         key = value.strip().lower()
         if not key:
@@ -170,10 +177,46 @@ def from_format_param(values: Sequence[str], offers: Sequence[str]) -> str | Non
 
 def format_names(offers: Sequence[str]) -> list[str]:
     """Short ``format=`` names usable for ``offers`` (for error messages)."""
+    return sorted(name for name, media in _names_for(offers).items() if media in offers)
+
+
+def _names_for(offers: Sequence[str]) -> dict[str, str]:
+    if HTML in offers:
+        return _RESOURCE_NAMES
     if formats.TURTLE in offers:
-        table = _GRAPH_NAMES
-    elif formats.SPARQL_JSON in offers:
-        table = _RESULT_NAMES
-    else:
-        table = _DATASET_NAMES
-    return sorted(name for name, media in table.items() if media in offers)
+        return _GRAPH_NAMES
+    if formats.SPARQL_JSON in offers:
+        return _RESULT_NAMES
+    return _DATASET_NAMES
+
+
+def best(offers: Sequence[str], format_values: Sequence[str]) -> str | None:
+    """The media type to answer this request with: ``format=`` values first, else the
+    Accept header; None when nothing in ``offers`` is acceptable."""
+    if format_values:
+        return from_format_param(format_values, offers)
+    accept = request.accept_mimetypes if request.headers.get("Accept") else None
+    return negotiate(accept, offers)
+
+
+def choose(offers: Sequence[str], format_values: Sequence[str]) -> str:
+    """:func:`best`, or a 406 :class:`~r2p_graph.web.errors.ApiError` naming the offers."""
+    chosen = best(offers, format_values)
+    if chosen is not None:
+        return chosen
+    if format_values:
+        raise ApiError(
+            406,
+            f"format={format_values[0]!r} cannot carry this answer; use one of "
+            f"{', '.join(format_names(offers))} or one of these media "
+            f"types: {', '.join(offers)}.",
+            headers={"Vary": "Accept"},
+            kind="not-acceptable",
+        )
+    raise ApiError(
+        406,
+        "None of the media types in the Accept header can carry this answer. "
+        f"Available: {', '.join(offers)}.",
+        headers={"Vary": "Accept"},
+        kind="not-acceptable",
+    )

@@ -26,10 +26,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, g, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
-from r2p_graph import sparql_safety
 from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryFailed,
@@ -40,6 +37,8 @@ from r2p_graph.store import (
     StoreError,
     StoreUnavailable,
     formats,
+    query_text,
+    refuse,
 )
 from r2p_graph.web import negotiation
 from r2p_graph.web.context import endpoint_url, web_context
@@ -140,7 +139,7 @@ def _body(settings: Settings) -> bytes:
     return request.get_data(cache=False)
 
 
-def _refuse_update(message: str = sparql_safety.UPDATE_REFUSAL) -> ApiError:
+def _refuse_update(message: str = refuse.UPDATE_REFUSAL) -> ApiError:
     return ApiError(403, message, kind="refused")
 
 
@@ -172,53 +171,9 @@ def _timeout(values: Sequence[str], settings: Settings) -> float:
 def _graph_iris(params: Params, name: str) -> tuple[str, ...]:
     iris = _values(params, name)
     for iri in iris:
-        if not sparql_safety.is_iri(iri):
+        if not query_text.is_iri(iri):
             raise ApiError(400, f"{name}={iri!r} is not an absolute IRI.", kind="params")
     return tuple(iris)
-
-
-def choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
-    """The media type to answer with: ``format=`` first, else the Accept header (406)."""
-    if not format_values:
-        header = request.headers.get("Accept")
-        if header is None or len(header) <= _REMEMBERED_CHARS:
-            chosen = _negotiated(header, tuple(offers))
-            if chosen is not None:
-                return chosen
-    return _choose_format(offers, format_values)
-
-
-@lru_cache(maxsize=_REMEMBERED)
-def _negotiated(header: str | None, offers: tuple[str, ...]) -> str | None:
-    """The offer an Accept header prefers (clients send a handful of distinct headers)."""
-    accept = parse_accept_header(header, MIMEAccept) if header else None
-    return negotiation.negotiate(accept, offers)
-
-
-def _choose_format(offers: Sequence[str], format_values: Sequence[str]) -> str:
-    if format_values:
-        chosen = negotiation.from_format_param(format_values, offers)
-        if chosen is None:
-            raise ApiError(
-                406,
-                f"format={format_values[0]!r} cannot carry this answer; use one of "
-                f"{', '.join(negotiation.format_names(offers))} or one of these media "
-                f"types: {', '.join(offers)}.",
-                headers={"Vary": "Accept"},
-                kind="not-acceptable",
-            )
-        return chosen
-    accept = request.accept_mimetypes if request.headers.get("Accept") else None
-    chosen = negotiation.negotiate(accept, offers)
-    if chosen is None:
-        raise ApiError(
-            406,
-            "None of the media types in the Accept header can carry this answer. "
-            f"Available: {', '.join(offers)}.",
-            headers={"Vary": "Accept"},
-            kind="not-acceptable",
-        )
-    return chosen
 
 
 def _read_request(settings: Settings) -> tuple[Params, str | None]:
@@ -302,14 +257,16 @@ def sparql() -> Response:
     named_graphs = _graph_iris(params, "named-graph-uri")
     timeout = _timeout(_values(params, "timeout"), settings)
 
-    info = sparql_safety.analyze(text)
+    info = query_text.analyze(text)
     if info.update_keyword == "LOAD":
-        raise _refuse_update(sparql_safety.LOAD_REFUSAL)
+        raise _refuse_update(refuse.LOAD_REFUSAL)
     if info.is_update:
         raise _refuse_update()
     if info.uses_service:
-        raise ApiError(403, sparql_safety.SERVICE_REFUSAL, kind="refused")
-    media_type = choose_format(formats.types_for_form(info.form), _values(params, "format"))
+        raise ApiError(403, refuse.SERVICE_REFUSAL, kind="refused")
+    media_type = negotiation.choose(
+        formats.types_for_form(info.form), _values(params, "format")
+    )
     g.r2p_form = info.form
 
     query_request = QueryRequest(
@@ -328,10 +285,8 @@ def sparql() -> Response:
         raise ApiError(400, syntax_message(text, exc), kind="syntax") from None
     except QueryRefused as exc:
         raise ApiError(403, str(exc), kind="refused") from None
-    except QueryTimeout as exc:
-        raise ApiError(503, str(exc), kind="timeout") from None
-    except StoreUnavailable as exc:
-        raise ApiError(503, str(exc), headers={"Retry-After": "5"}, kind="unavailable") from None
+    except (QueryTimeout, StoreUnavailable):
+        raise  # 503, by the app's handlers (errors.py)
     except QueryFailed as exc:
         raise ApiError(400, f"The query could not be evaluated: {exc}", kind="failed") from None
     except StoreError as exc:

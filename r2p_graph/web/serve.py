@@ -12,9 +12,11 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from functools import partial
 from types import FrameType
 
 from r2p_graph.config import Settings
+from r2p_graph.pipeline.build import ensure_build
 from r2p_graph.store import StoreUnavailable
 from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.store.loading import DatasetLoadError, GraphSource
@@ -45,7 +47,9 @@ def run_serve(
         log.info("data: %s", settings.data_origin())
     try:
         # Loads in the background: the web app imports meanwhile, the workers start.
-        store = open_store(settings, list(files), wait=False)
+        store = open_store(
+            settings, list(files), wait=False, snapshot=partial(ensure_build, settings)
+        )
     except (DatasetLoadError, StoreUnavailable, ValueError) as exc:
         print(f"r2p-graph serve: {exc}", file=sys.stderr)
         return 2

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from r2p_graph.build import BuildResult, build
 from r2p_graph.config import Settings
 from r2p_graph.local import LocalGraph
+from r2p_graph.pipeline.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def built(settings: Settings) -> BuildResult:
 @pytest.fixture(scope="session")
 def graph(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> LocalGraph:
     """The built dataset in an in-process query engine (default graph = union)."""
-    from r2p_graph.build import write_dataset
+    from r2p_graph.pipeline.build import write_dataset
 
     out = write_dataset(built.dataset, tmp_path_factory.mktemp("built") / "dataset.nq")
     return LocalGraph.from_nquads(out)

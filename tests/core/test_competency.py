@@ -106,7 +106,7 @@ def test_subjects_exist_only_through_inference(graph: LocalGraph, built) -> None
 
 
 def test_every_quotation_is_short(built) -> None:  # type: ignore[no-untyped-def]
-    from r2p_graph.namespace import R2P
+    from tests.r2p_terms import R2P
 
     for quote in built.graph("asserted").objects(None, R2P.quotedText):
         assert len(str(quote).split()) <= 15, quote

@@ -79,7 +79,7 @@ def test_data_iris_follow_the_rules(built) -> None:  # type: ignore[no-untyped-d
     """Every state IRI in the data is the minted form of its own country code."""
     from rdflib import URIRef
 
-    from r2p_graph.namespace import R2P
+    from tests.r2p_terms import R2P
 
     m = Minter()
     for state, code in built.graph("asserted").subject_objects(R2P.countryCode):

@@ -1,4 +1,4 @@
-"""The ontology: well-formed, documented, inside OWL 2 RL, and in step with namespace.py."""
+"""The ontology: well-formed, documented, inside OWL 2 RL, and in step with tests/r2p_terms.py."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
-from r2p_graph.namespace import R2P
-from r2p_graph.sources import discover
+from r2p_graph.pipeline.load import discover
+from tests.r2p_terms import R2P
 
 ROOT = Path(__file__).resolve().parents[2]
 VANN = Namespace("http://purl.org/vocab/vann/")

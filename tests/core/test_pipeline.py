@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import DCTERMS, OWL, PROV, RDF, Dataset, Graph, URIRef
 
-from r2p_graph.build import (
+from r2p_graph.config import Settings
+from r2p_graph.pipeline.build import (
     ValidationFailed,
     atomic_write_bytes,
     build,
@@ -18,11 +19,10 @@ from r2p_graph.build import (
     last_good_build,
     write_dataset,
 )
-from r2p_graph.config import Settings
-from r2p_graph.inference import inferred_predicate_counts
-from r2p_graph.namespace import R2P
-from r2p_graph.sources import load_shapes, load_sources
-from r2p_graph.validation import validate_graph
+from r2p_graph.pipeline.infer import inferred_predicate_counts
+from r2p_graph.pipeline.load import load_shapes, load_sources
+from r2p_graph.pipeline.validate import validate_graph
+from tests.r2p_terms import R2P
 
 STATEMENT_UK = URIRef("https://w3id.org/r2p/id/statement/ga-2012-09-05/GBR")
 INFERRED = URIRef("https://w3id.org/r2p/graph/inferred")
@@ -139,7 +139,7 @@ def test_cache_is_keyed_by_inputs(settings: Settings, data_copy: Path, tmp_path:
 
     # A broken input raises and never replaces the last good build.
     extra.write_text("this is not turtle", encoding="utf-8")
-    from r2p_graph.sources import SourceError
+    from r2p_graph.pipeline.load import SourceError
 
     with pytest.raises(SourceError):
         ensure_build(local)
@@ -207,7 +207,7 @@ def test_build_equals_the_rdflib_reference_pipeline(built, settings: Settings) -
     dataset that rdflib loading + the reasoner over rdflib graphs give."""
     import pyoxigraph as ox
 
-    from r2p_graph.inference import materialize
+    from r2p_graph.pipeline.infer import materialize
 
     sources = load_sources(settings)
     materialize(
@@ -250,8 +250,8 @@ def test_parallel_validation_finds_what_one_process_finds(
 ) -> None:
     """Split across processes (each a share of the focus nodes), validation reports the
     same findings, with the same files, as one process."""
-    from r2p_graph.sources import read_sources
-    from r2p_graph.validation import validate_sources
+    from r2p_graph.pipeline.load import read_sources
+    from r2p_graph.pipeline.validate import validate_sources
 
     _break_in_two_files(data_copy)
     outcomes = []
@@ -286,7 +286,7 @@ def test_cached_build_path_imports_no_rdf_library(settings: Settings) -> None:
             "import sys",
             "from pathlib import Path",
             "from r2p_graph.config import Settings",
-            "from r2p_graph.build import ensure_build",
+            "from r2p_graph.pipeline.build import ensure_build",
             f"path = ensure_build(Settings().replace(cache_dir=Path({str(settings.cache_dir)!r})))",
             "assert path.is_file(), path",
             "heavy = ('rdflib', 'pyshacl', 'pyoxigraph', 'owlrl')",
@@ -305,7 +305,7 @@ def test_a_failed_validation_process_is_a_readable_error() -> None:
     import subprocess
     import sys
 
-    from r2p_graph.validation import _finish_part
+    from r2p_graph.pipeline.validate import _finish_part
 
     process = subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stderr.write('data/x.ttl:3: boom'); sys.exit(3)"],

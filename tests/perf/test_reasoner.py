@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from r2p_graph.build import build
 from r2p_graph.config import Settings
-from r2p_graph.inference import (
+from r2p_graph.pipeline.build import build
+from r2p_graph.pipeline.infer import (
     REASONERS,
     InconsistentData,
     UnsupportedVocabulary,
@@ -24,8 +24,8 @@ from r2p_graph.inference import (
     infer_into,
     materialize,
 )
-from r2p_graph.namespace import R2P
-from r2p_graph.sources import load_sources
+from r2p_graph.pipeline.load import load_sources
+from tests.r2p_terms import R2P
 
 pytestmark = [pytest.mark.xdist_group("reasoner"), pytest.mark.slow]
 
@@ -219,5 +219,5 @@ def test_unknown_reasoner_is_an_error() -> None:
 
 def test_inference_module_does_not_import_owlrl() -> None:
     """Loading a cached build must not pay for owlrl's import."""
-    code = "import sys, r2p_graph.inference; assert 'owlrl' not in sys.modules"
+    code = "import sys, r2p_graph.pipeline.infer; assert 'owlrl' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)

@@ -31,7 +31,7 @@ def uncommented(text: str) -> str:
 
 
 def test_the_template_is_not_read_by_the_build() -> None:
-    from r2p_graph.files import discover
+    from r2p_graph.pipeline.files import discover
 
     assert TEMPLATE.is_file()
     assert TEMPLATE not in discover([DATA])

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from r2p_graph.build import ensure_build
 from r2p_graph.config import Settings
+from r2p_graph.pipeline.build import ensure_build
 from r2p_graph.publish import PublishError, live_version, publish
 from r2p_graph.queries import competency_queries
 from r2p_graph.store import QueryRequest, QueryTimeout, StoreUnavailable

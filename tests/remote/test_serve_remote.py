@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from r2p_graph.build import ensure_build
 from r2p_graph.config import Settings
+from r2p_graph.pipeline.build import ensure_build
 from r2p_graph.publish import publish
 from r2p_graph.queries import competency_queries
 

@@ -1,7 +1,7 @@
 """Shared fixtures for the shape tests: the shapes, the ontology and the small world
 (vocabularies + base.ttl) that every shape fixture is validated in.
 
-Validation goes through r2p_graph.validation, which reuses parsed SHACL-SPARQL queries.
+Validation goes through r2p_graph.pipeline.validate, which reuses parsed SHACL-SPARQL queries.
 """
 
 from __future__ import annotations

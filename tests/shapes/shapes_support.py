@@ -1,7 +1,7 @@
 """Helpers for the shape tests: load the shapes, the ontology and fixtures; validate the way
 the project does; list the constraints the shapes declare.
 
-Kept independent of ``r2p_graph.validation`` on purpose: these tests check the shapes, and
+Kept independent of ``r2p_graph.pipeline.validate`` on purpose: these tests check the shapes, and
 must not fail because the pipeline's reporting changed.
 """
 
@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.paths import AlternativePath, InvPath, SequencePath
 from rdflib.term import Node
 
-from r2p_graph.validation import format_text, validate_graph
+from r2p_graph.pipeline.validate import format_text, validate_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "ontology" / "shapes"
@@ -107,7 +107,7 @@ def load_ontology() -> Graph:
 
 
 def project_validate(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph, str]:
-    """Validate exactly as the project does (``r2p_graph.validation.validate_graph``)."""
+    """Validate exactly as the project does (``r2p_graph.pipeline.validate.validate_graph``)."""
     outcome = validate_graph(data, shapes=shapes, ontology=ontology)
     return outcome.conforms, outcome.report, format_text(outcome)
 

@@ -20,11 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import URIRef
 
-from r2p_graph.build import write_dataset
 from r2p_graph.config import Settings
 from r2p_graph.ids import INFERRED_GRAPH
-from r2p_graph.inference import materialize
-from r2p_graph.sources import load_sources
+from r2p_graph.pipeline.build import write_dataset
+from r2p_graph.pipeline.infer import materialize
+from r2p_graph.pipeline.load import load_sources
 from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.web.app import create_app
 

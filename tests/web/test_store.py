@@ -15,7 +15,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from r2p_graph.config import Settings
 from r2p_graph.store import (
     QueryFailed,
     QueryRefused,
@@ -246,27 +245,26 @@ def test_dump_types(library_snapshot: Path) -> None:
         store.close()
 
 
-def test_the_default_store_is_the_project_build(
-    monkeypatch: pytest.MonkeyPatch, library_snapshot: Path
-) -> None:
-    """Without files, open_store serves what r2p_graph.build.ensure_build returns."""
-    import r2p_graph.build
+def test_the_default_store_is_the_snapshot_it_is_given(library_snapshot: Path) -> None:
+    """Without files, open_store serves the N-Quads file its ``snapshot`` function
+    returns (the CLI and the app factory pass the pipeline's ``ensure_build``); with
+    neither, there is nothing to serve. The store never builds."""
+    calls: list[str] = []
 
-    calls: list[Settings] = []
-
-    def fake_ensure_build(settings: Settings) -> Path:
-        calls.append(settings)
+    def fake_build() -> Path:
+        calls.append("built")
         return library_snapshot
 
-    monkeypatch.setattr(r2p_graph.build, "ensure_build", fake_ensure_build)
     settings = quiet_settings(query_workers=1)
-    store = open_store(settings)
+    store = open_store(settings, snapshot=fake_build)
     try:
-        assert calls == [settings]
+        assert calls == ["built"]
         assert isinstance(store, LocalStore)
         assert store.graph_names() == [EX + "graph/books", EX + "graph/people"]
     finally:
         store.close()
+    with pytest.raises(ValueError, match="nothing to serve"):
+        open_store(settings)
 
 
 # --------------------------------------------------------------------------- isolation

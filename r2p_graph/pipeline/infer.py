@@ -40,16 +40,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .files import discover_rules
+from .terms import FromOx, LiteralChecker, ToOx
 
 if TYPE_CHECKING:
     from rdflib.query import Result
 
-    from .config import Settings
-    from .sources import WrittenSources
+    from ..config import Settings
+    from .load import WrittenSources
 
 #: Names accepted by ``Settings.reasoner`` / ``R2P_REASONER``.
 REASONERS = ("oxigraph", "owlrl")
@@ -117,10 +118,10 @@ def run_rules(rules_dir: Path, source: Graph, destination: Graph) -> int:
 def materialize_quads(
     sources: WrittenSources, inferred: ox.NamedNode, *, settings: Settings
 ) -> None:
-    """Run the ``owlrl`` reference reasoner over what :func:`~r2p_graph.sources.read_sources`
+    """Run the ``owlrl`` reference reasoner over what :func:`~r2p_graph.pipeline.load.read_sources`
     read and add its inferred graph to ``sources.dataset`` (the ``oxigraph`` reasoner works
     on the build's store instead: :func:`infer_into`)."""
-    from .ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH
+    from ..ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH
 
     dataset = Dataset()
     text = ox.serialize(sources.dataset, format=ox.RdfFormat.N_QUADS) or b""
@@ -160,7 +161,7 @@ def materialize(
             _chain(ontology, asserted),
             rules=[r.read_text("utf-8") for r in discover_rules(rules_dir)],
         )
-        converter = _FromOx()
+        converter = FromOx()
         for s, p, o in triples:
             if not is_trivial_ox(s, p, o):
                 inferred.add((converter(s), converter(p), converter(o)))
@@ -378,7 +379,7 @@ def infer_oxigraph(
     else:
         store = ox.Store()
         checker = LiteralChecker()
-        to_ox = _ToOx(checker)
+        to_ox = ToOx(checker)
         store.extend(
             ox.Quad(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
             for s, p, o in triples
@@ -581,103 +582,6 @@ def _ill_typed_literals(store: ox.Store) -> list[str]:
     return checker.problems
 
 
-class LiteralChecker:
-    """``dt-not-type``, with owlrl's own lexical checks so both reasoners agree.
-
-    Call :meth:`check` on every typed literal *before* it goes into an Oxigraph store
-    (which turns ``"300"^^xsd:byte`` into a valid ``xsd:integer``); :attr:`problems`
-    lists the ill-typed ones.
-    """
-
-    def __init__(self) -> None:
-        from owlrl.DatatypeHandling import AltXSDToPYTHON
-        from owlrl.XsdDatatypes import OWL_RL_Datatypes
-
-        self._converters = {
-            str(d): AltXSDToPYTHON[d]
-            for d in OWL_RL_Datatypes
-            if d in AltXSDToPYTHON and d != XSD.string
-        }
-        self.datatypes = sorted(self._converters)
-        self.problems: list[str] = []
-        self._seen: set[tuple[str, str]] = set()
-
-    def check(self, lexical: str, datatype: str) -> None:
-        converter = self._converters.get(datatype)
-        if converter is None or (lexical, datatype) in self._seen:
-            return
-        self._seen.add((lexical, datatype))
-        try:
-            converter(lexical)
-        except ValueError:
-            self.problems.append(
-                f"Lexical value of the literal '{lexical}' does not match its datatype ({datatype})"
-            )
-
-
-# -- term conversion, memoized (the same predicates and classes recur a million times) -----
-
-
 def _chain(*graphs: Graph) -> Iterator[tuple[Node, Node, Node]]:
     for g in graphs:
         yield from g
-
-
-class _ToOx:
-    def __init__(self, checker: LiteralChecker | None = None) -> None:
-        self._cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-        self._checker = checker
-
-    def __call__(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = self._cache.get(term)
-        if found is None:
-            found = _to_ox(term)
-            if isinstance(term, Literal):
-                if self._checker is not None and term.datatype is not None:
-                    self._checker.check(str(term), str(term.datatype))
-            else:
-                self._cache[term] = found
-        return found
-
-
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot reason over {type(term).__name__} terms")
-
-
-_XSD_STRING = str(XSD.string)
-
-
-class _FromOx:
-    def __init__(self) -> None:
-        self._cache: dict[str, Node] = {}
-
-    def __call__(self, term: object) -> Node:
-        if isinstance(term, ox.NamedNode):
-            found = self._cache.get(term.value)
-            if found is None:
-                found = self._cache[term.value] = URIRef(term.value)
-            return found
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            if term.datatype.value == _XSD_STRING:
-                return Literal(term.value)  # RDF 1.1: the same literal as a plain one
-            return Literal(term.value, datatype=URIRef(term.datatype.value))
-        raise TypeError(f"unexpected term {term!r}")
-
-
-def to_rdflib(term: object) -> Node:
-    """One pyoxigraph term as the equal rdflib term."""
-    return _FromOx()(term)

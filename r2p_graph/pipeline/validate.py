@@ -3,9 +3,10 @@
 Validation runs on the asserted data with the ontology beside it (so ``sh:class`` follows
 ``rdfs:subClassOf``) and no inference: inference would add the super-properties and
 super-classes the ontology implies and hide what was really written. pySHACL runs over a
-pyoxigraph store (:mod:`r2p_graph.shacl_engine`: fast, and split across processes for big
-data); the few subjects whose literals the store rewrites in a way a shape could notice are
-checked again exactly, so the findings are those of pySHACL on the data as written.
+pyoxigraph store (:mod:`r2p_graph.pipeline.pyshacl_adapter`: fast, and split across
+processes for big data); the few subjects whose literals the store rewrites in a way a
+shape could notice are checked again exactly, so the findings are those of pySHACL on the
+data as written.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from rdflib import RDF, SH, Graph, Literal
 from rdflib.plugins.sparql import processor as sparql_processor
 from rdflib.term import Node
 
-from .shacl_engine import merge_reports, recheck_rewritten, run_pyshacl
+from .pyshacl_adapter import merge_reports, recheck_rewritten, run_pyshacl
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .sources import WrittenSources
+    from ..config import Settings
+    from .load import WrittenSources
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -109,7 +110,7 @@ def validate_sources(
     settings: Settings,
     data_paths: Sequence[Path] | None = None,
 ) -> ValidationOutcome:
-    """Validate what :func:`r2p_graph.sources.read_sources` read, over ``store`` (its
+    """Validate what :func:`r2p_graph.pipeline.load.read_sources` read, over ``store`` (its
     default graph holds the ontology and the data). Big data is split across
     ``settings.validation_workers`` processes, each reading the same files."""
     workers = validation_workers(settings, len(store))
@@ -147,7 +148,7 @@ def _start_part(
     """Start one share of a parallel validation in its own process. A plain ``python -c``
     subprocess, not ``multiprocessing``: it never re-imports the caller's ``__main__``
     (a script, a server) and needs no ``if __name__ == "__main__"`` guard there."""
-    code = "import sys; from r2p_graph.validation import part_main; sys.exit(part_main())"
+    code = "import sys; from r2p_graph.pipeline.validate import part_main; sys.exit(part_main())"
     process = subprocess.Popen(
         [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
@@ -180,8 +181,8 @@ def _finish_part(process: subprocess.Popen[bytes]) -> bytes:
 def part_main() -> int:
     """Entry point of a validation process: settings and its share on stdin (as JSON, from
     :func:`_start_part`), its report as N-Triples on stdout."""
-    from .config import Settings
-    from .sources import load_shapes, read_sources
+    from ..config import Settings
+    from .load import load_shapes, read_sources
 
     task = json.loads(sys.stdin.buffer.read())
     settings = Settings.from_env(task["environ"])
@@ -197,7 +198,7 @@ def part_main() -> int:
 
 def exact_pyshacl(data: Graph, shapes: Graph, ontology: Graph) -> Graph:
     """pySHACL over an rdflib graph, literals exactly as written (slow on big data: used
-    for the few subjects :func:`r2p_graph.shacl_engine.recheck_rewritten` re-checks)."""
+    for the few subjects :func:`r2p_graph.pipeline.pyshacl_adapter.recheck_rewritten` re-checks)."""
     with _parsed_queries_reused():
         _conforms, report, _text = pyshacl_validate(
             data,

@@ -1,6 +1,6 @@
 """Which files are inputs, and the error a bad one raises.
 
-Kept free of RDF libraries: the cached-build check (:func:`r2p_graph.build.ensure_build`)
+Kept free of RDF libraries: the cached-build check (:func:`r2p_graph.pipeline.build.ensure_build`)
 only needs to list and hash the inputs, and a server start from a cached build should not
 pay for importing rdflib, pySHACL or pyoxigraph just to do that.
 """

@@ -1,4 +1,5 @@
-"""The r2p ontology's terms as an rdflib DefinedNamespace.
+"""The r2p ontology's terms as an rdflib DefinedNamespace, for the tests (the package mints
+its IRIs from ``Settings.base_iri``: see :mod:`r2p_graph.vocab` and :mod:`r2p_graph.ids`).
 
 Kept in step with ``ontology/r2p.ttl`` by ``tests/core/test_ontology.py``: a term added to
 the ontology must be added here, and a misspelled term raises at attribute access.

@@ -1,4 +1,8 @@
-"""Lexical checks on SPARQL text, made before any engine sees it.
+"""The lexical pass over SPARQL text, made before any engine sees it: :func:`analyze`.
+
+What it learns is used twice: :mod:`r2p_graph.store.refuse` refuses what must never run,
+and :mod:`r2p_graph.store.rewrite` changes a query's text (a row limit, ``SELECT *``
+spelled out) where that can be done lexically.
 
 The endpoint never runs federated queries nor updates. Engines cannot be trusted to
 refuse them (pyoxigraph follows ``SERVICE`` over HTTP; rdflib follows ``SERVICE`` and,
@@ -20,7 +24,7 @@ A request's text is checked in the serving process and again in the query worker
 analysis of a text is remembered (a bounded LRU per process), so repeating a check costs
 a dictionary lookup. The same pass also notes where the query's own top-level ``LIMIT``
 and ``VALUES`` are, so an engine can cap the rows it returns by adding a ``LIMIT``
-(:meth:`QueryInfo.with_row_limit`).
+(:func:`r2p_graph.store.rewrite.with_row_limit`).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Final, Literal
 
-from r2p_graph.store import QueryForm, QueryRefused
+from r2p_graph.store import QueryForm
 
 TokenKind = Literal["IRI", "STRING", "VAR", "BNODE", "LANGTAG", "PNAME", "WORD", "NUMBER", "PUNCT"]
 
@@ -102,42 +106,6 @@ class QueryInfo:
     @property
     def is_update(self) -> bool:
         return self.update_keyword is not None
-
-    def with_projection(self, text: str, variables: list[str]) -> str | None:
-        """``SELECT *`` of ``text`` spelled out as ``variables`` (which must be the
-        query's in-scope variables, e.g. what the engine reports for the ``*``): the same
-        query, with its columns in that order. None when ``text`` is not such a query."""
-        if self.star_at is None or text[self.star_at : self.star_at + 1] != "*":
-            return None
-        names = " ".join(f"?{name}" for name in variables) or "*"
-        return text[: self.star_at] + names + text[self.star_at + 1 :]
-
-    def with_row_limit(self, text: str, rows: int) -> tuple[str, bool] | None:
-        """``text`` changed so that it returns at most ``rows`` solutions, each still the
-        same and in the same order, and whether it was changed; None when that cannot be
-        done lexically. ``text`` must be the text this analysis is of, a SELECT query.
-
-        A top-level ``LIMIT`` applies after ORDER BY and OFFSET, so adding one (or
-        lowering the query's own) keeps exactly the first ``rows`` solutions; nothing is
-        wrapped, so the projection and its order are untouched.
-        """
-        if self.form != "SELECT" or self.limit_at is None:
-            return None
-        if self.limit is not None:
-            value, start, end = self.limit
-            if value <= rows:
-                return text, False
-            return text[:start] + str(rows) + text[end:], True
-        # After a line break: the text may end in a comment.
-        return text[: self.limit_at] + f"\nLIMIT {rows}\n" + text[self.limit_at :], True
-
-    def column_order(self, columns: list[str]) -> list[str]:
-        """For ``SELECT *``, ``columns`` in order of first appearance in the query
-        (what most engines and the W3C examples do); otherwise unchanged."""
-        if not self.select_star:
-            return columns
-        rank = {name: i for i, name in enumerate(self.variables)}
-        return sorted(columns, key=lambda name: rank.get(name, len(rank)))
 
 
 def is_iri(value: str) -> bool:
@@ -382,29 +350,3 @@ def _analyze(text: str) -> QueryInfo:
         limit_at=None,
         star_at=None,
     )
-
-
-SERVICE_REFUSAL: Final = (
-    "SERVICE (federated query) is disabled on this endpoint: it never contacts other "
-    "servers. The query was not run."
-)
-UPDATE_REFUSAL: Final = (
-    "This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, "
-    "DROP, CREATE, ADD, MOVE, COPY) are refused. The request was not run."
-)
-LOAD_REFUSAL: Final = (
-    "LOAD is refused: this endpoint is read-only and never fetches data from the network "
-    "or the file system. The request was not run."
-)
-
-
-def check_query(text: str) -> QueryInfo:
-    """Analyze ``text`` and raise :class:`QueryRefused` if it must never run."""
-    info = analyze(text)
-    if info.update_keyword == "LOAD":
-        raise QueryRefused(LOAD_REFUSAL)
-    if info.is_update:
-        raise QueryRefused(UPDATE_REFUSAL)
-    if info.uses_service:
-        raise QueryRefused(SERVICE_REFUSAL)
-    return info

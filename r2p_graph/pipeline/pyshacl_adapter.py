@@ -197,7 +197,7 @@ def recheck_rewritten(
     risky = rewritten_literals(written, form_sensitive_paths(shapes))
     if not risky:
         return report
-    from .inference import to_rdflib
+    from .terms import to_rdflib
 
     head = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
     by_subject: dict[Any, list[tuple[ox.Quad, ox.Literal]]] = {}

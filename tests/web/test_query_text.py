@@ -1,20 +1,12 @@
-"""The lexical pass that refuses SERVICE and updates before any engine sees a query."""
+"""The lexical pass over SPARQL text: what is refused (SERVICE, updates) and what is rewritten."""
 
 from __future__ import annotations
 
 import pytest
 
-from r2p_graph.sparql_safety import (
-    LOAD_REFUSAL,
-    SERVICE_REFUSAL,
-    UPDATE_REFUSAL,
-    analyze,
-    check_query,
-    is_iri,
-    tokenize,
-    unescape_codepoints,
-)
-from r2p_graph.store import QueryRefused
+from r2p_graph.store import QueryRefused, rewrite
+from r2p_graph.store.query_text import analyze, is_iri, tokenize, unescape_codepoints
+from r2p_graph.store.refuse import LOAD_REFUSAL, SERVICE_REFUSAL, UPDATE_REFUSAL, check_query
 
 SERVICE_QUERIES = [
     "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }",
@@ -134,11 +126,11 @@ def test_prefixes_dataset_clause_and_columns() -> None:
     assert info.prefixes == {"ex": "http://example.org/", "": "http://d/"}
     assert info.has_dataset_clause
     assert info.select_star
-    assert info.column_order(["a", "m", "z"]) == ["z", "a", "m"]
+    assert rewrite.column_order(info, ["a", "m", "z"]) == ["z", "a", "m"]
     projected = analyze("SELECT ?m ?z WHERE { ?z ?p ?m }")
     assert not projected.select_star
-    assert projected.column_order(["m", "z"]) == ["m", "z"]
-    assert analyze("SELECT DISTINCT * { ?b ?a ?c }").column_order(["a", "b", "c"]) == [
+    assert rewrite.column_order(projected, ["m", "z"]) == ["m", "z"]
+    assert rewrite.column_order(analyze("SELECT DISTINCT * { ?b ?a ?c }"), ["a", "b", "c"]) == [
         "b",
         "a",
         "c",
@@ -241,7 +233,7 @@ ALL = "SELECT * { ?s ?p ?o }"
     ],
 )
 def test_a_row_limit_is_added_at_the_top_level(text: str, expected: str, changed: bool) -> None:
-    assert analyze(text).with_row_limit(text, 11) == (expected, changed)
+    assert rewrite.with_row_limit(analyze(text), text, 11) == (expected, changed)
 
 
 @pytest.mark.parametrize(
@@ -257,7 +249,7 @@ def test_a_row_limit_is_added_at_the_top_level(text: str, expected: str, changed
     ],
 )
 def test_no_row_limit_where_the_text_cannot_take_one(text: str) -> None:
-    assert analyze(text).with_row_limit(text, 11) is None
+    assert rewrite.with_row_limit(analyze(text), text, 11) is None
 
 
 @pytest.mark.parametrize(
@@ -271,4 +263,4 @@ def test_no_row_limit_where_the_text_cannot_take_one(text: str) -> None:
     ],
 )
 def test_select_star_can_be_spelled_out(text: str, expected: str | None) -> None:
-    assert analyze(text).with_projection(text, ["s", "p", "o"]) == expected
+    assert rewrite.with_projection(analyze(text), text, ["s", "p", "o"]) == expected

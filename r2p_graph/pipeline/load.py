@@ -16,9 +16,9 @@ from typing import Any
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from .config import Settings
+from ..config import Settings
+from ..ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH, Minter
 from .files import RDF_FORMATS, SourceError, discover
-from .ids import ASSERTED_GRAPH, ONTOLOGY_GRAPH, Minter
 
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 
@@ -171,7 +171,7 @@ def read_sources(settings: Settings, data_paths: Sequence[Path] | None = None) -
     pyoxigraph. Raises :class:`SourceError` naming the file and line of a syntax error."""
     import pyoxigraph as ox
 
-    from .inference import LiteralChecker
+    from .terms import LiteralChecker
 
     minter = Minter(settings.base_iri)
     loaded = WrittenSources(dataset=ox.Dataset(), minter=minter, checker=LiteralChecker())

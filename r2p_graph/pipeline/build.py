@@ -19,13 +19,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings
+from .. import vocab
+from ..config import Settings
 from .files import discover, discover_rules
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
-    from .validation import ValidationOutcome
+    from .validate import ValidationOutcome
 
 # The cached path (a server start from an existing build) imports only the above: rdflib,
 # pyoxigraph, pySHACL and the pipeline's modules load when something is really built.
@@ -34,18 +35,6 @@ if TYPE_CHECKING:
 DATASET_FORMATS = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}
 
 _LAST_GOOD = "last-good"
-_TRIG_PREFIXES = {
-    "r2p": "https://w3id.org/r2p/def#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-}
 
 
 class ValidationFailed(Exception):
@@ -80,7 +69,7 @@ class BuildResult:
         """One named graph (``ontology``, ``asserted`` or ``inferred``) as an rdflib graph."""
         from rdflib import URIRef
 
-        from .ids import Minter
+        from ..ids import Minter
 
         return self.dataset.graph(URIRef(Minter(self.base_iri).graph(role)))
 
@@ -96,14 +85,14 @@ class BuildResult:
 
 def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> BuildResult:
     """Load, validate and infer. Raises :class:`ValidationFailed` on SHACL violations,
-    :class:`~r2p_graph.files.SourceError` on unreadable input and
-    :class:`~r2p_graph.inference.InferenceError` when the data contradicts the ontology."""
+    :class:`~r2p_graph.pipeline.files.SourceError` on unreadable input and
+    :class:`~r2p_graph.pipeline.infer.InferenceError` when the data contradicts the ontology."""
     import pyoxigraph as ox
 
-    from .ids import INFERRED_GRAPH
-    from .inference import infer_into, materialize_quads
-    from .sources import load_shapes, read_sources
-    from .validation import validate_sources
+    from ..ids import INFERRED_GRAPH
+    from .infer import infer_into, materialize_quads
+    from .load import load_shapes, read_sources
+    from .validate import validate_sources
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -135,9 +124,12 @@ def build(settings: Settings, data_paths: Sequence[Path] | None = None) -> Build
     )
 
 
-def write_dataset(dataset: Any, out: Path, fmt: str | None = None) -> Path:
+def write_dataset(
+    dataset: Any, out: Path, fmt: str | None = None, *, base_iri: str | None = None
+) -> Path:
     """Serialize ``dataset`` (an ``ox.Dataset`` or an rdflib ``Dataset``) to ``out``
-    atomically (temporary file, fsync, rename).
+    atomically (temporary file, fsync, rename). TriG from an ``ox.Dataset`` declares the
+    data's prefixes (:mod:`r2p_graph.vocab`), with ``r2p`` under ``base_iri`` when given.
 
     ``fmt`` is ``trig`` or ``nquads``; by default it follows the file extension.
     """
@@ -150,7 +142,10 @@ def write_dataset(dataset: Any, out: Path, fmt: str | None = None) -> Path:
         import pyoxigraph as ox
 
         if fmt == "trig":
-            data = ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=_TRIG_PREFIXES) or b""
+            prefixes = (
+                vocab.prefixes(base_iri) if base_iri is not None else dict(vocab.DATA_PREFIXES)
+            )
+            data = ox.serialize(dataset, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
         else:
             data = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS) or b""
     atomic_write_bytes(out, data)
@@ -200,9 +195,8 @@ def cached_build_path(settings: Settings) -> Path:
 def ensure_build(settings: Settings) -> Path:
     """Return an N-Quads file holding the validated, inferred dataset for the current inputs.
 
-    Builds it only when the inputs changed since the last build, together with the
-    on-disk store the server reads it from. A failed build raises and leaves the cache
-    (and :func:`last_good_build`) as it was.
+    Builds it only when the inputs changed since the last build. A failed build raises
+    and leaves the cache (and :func:`last_good_build`) as it was.
     """
     target = cached_build_path(settings)
     if target.is_file():
@@ -210,11 +204,9 @@ def ensure_build(settings: Settings) -> Path:
     result = build(settings)
     write_dataset(result.quads, target, "nquads")
     atomic_write_bytes(settings.cache_dir / _LAST_GOOD, target.name.encode())
-    # The served folder (an on-disk Oxigraph store of this build) is part of the build, so
-    # a server start from a cached build only opens it (1-2 s at 1M quads, not ~30 s).
-    from .store.ondisk import for_build
-
-    for_build(target)
+    # The served folder (an on-disk Oxigraph store of this build) is made by the store
+    # when it first opens the build (r2p_graph.store.ondisk.for_build), and kept, so a
+    # later start from a cached build only opens it (1-2 s at 1M quads, not ~30 s).
     return target
 
 

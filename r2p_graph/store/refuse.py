@@ -1,0 +1,38 @@
+"""Refuse what must never run: SPARQL Update, ``LOAD`` and ``SERVICE`` (federated query).
+
+:func:`check_query` runs in the serving process and again in the query worker, over the
+analysis of :mod:`r2p_graph.store.query_text` (remembered, so the second check costs a
+dictionary lookup). See that module for why the check is lexical and conservative.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from r2p_graph.store import QueryRefused
+from r2p_graph.store.query_text import QueryInfo, analyze
+
+SERVICE_REFUSAL: Final = (
+    "SERVICE (federated query) is disabled on this endpoint: it never contacts other "
+    "servers. The query was not run."
+)
+UPDATE_REFUSAL: Final = (
+    "This endpoint is read-only: SPARQL Update requests (INSERT, DELETE, LOAD, CLEAR, "
+    "DROP, CREATE, ADD, MOVE, COPY) are refused. The request was not run."
+)
+LOAD_REFUSAL: Final = (
+    "LOAD is refused: this endpoint is read-only and never fetches data from the network "
+    "or the file system. The request was not run."
+)
+
+
+def check_query(text: str) -> QueryInfo:
+    """Analyze ``text`` and raise :class:`QueryRefused` if it must never run."""
+    info = analyze(text)
+    if info.update_keyword == "LOAD":
+        raise QueryRefused(LOAD_REFUSAL)
+    if info.is_update:
+        raise QueryRefused(UPDATE_REFUSAL)
+    if info.uses_service:
+        raise QueryRefused(SERVICE_REFUSAL)
+    return info

@@ -1,0 +1,140 @@
+"""What a resource page shows: links, values, rows, and the page itself (view models)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rdflib import BNode, Literal, Namespace
+from rdflib.namespace import XSD
+
+from r2p_graph import vocab as namespaces
+from r2p_graph.web.labels import Labeller, is_local, local_href
+from r2p_graph.web.sparql_client import Term
+
+SDO = Namespace(namespaces.SCHEMA)
+ORG = Namespace(namespaces.ORG)
+VOID = Namespace(namespaces.VOID)
+
+
+@dataclass
+class Link:
+    """A link to a resource, with its label."""
+
+    label: str
+    href: str | None
+    iri: str = ""
+    note: str = ""
+    external: bool = False
+
+
+@dataclass
+class Value:
+    """One value of a property: a link, or a literal (with its language)."""
+
+    text: str
+    href: str | None = None
+    lang: str = ""
+    iri: str = ""
+    external: bool = False
+    datatype: str = ""
+
+
+@dataclass
+class PropertyRow:
+    label: str
+    href: str | None
+    iri: str
+    values: list[Value]
+
+
+@dataclass
+class InverseGroup:
+    heading: str
+    predicate: str
+    items: list[Link]
+    total: int
+
+
+@dataclass
+class Tally:
+    kind: str
+    reported: int | None
+    known: int
+    completeness: str
+    completeness_iri: str
+    participants: list[dict[str, Any]]
+    sources: list[Link]
+    quotes: list[str]
+    disagreement: str = ""
+
+    @property
+    def percent_known(self) -> int | None:
+        if not self.reported:
+            return None
+        return round(100 * self.known / self.reported)
+
+
+@dataclass
+class Entry:
+    """A claim, statement or stance as a short card."""
+
+    title: Link
+    facts: list[tuple[str, list[Value]]] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    sources: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class ResourcePage:
+    iri: str
+    label: str
+    types: list[Link]
+    description: str
+    properties: list[PropertyRow]
+    inverse: list[InverseGroup]
+    sources: list[Link]
+    jsonld: str
+    alternates: list[tuple[str, str, str]]  # (name, media type, href)
+    kind: str = "resource"  # meeting | state | actor | concept | scheme | person | resource
+    sections: dict[str, Any] = field(default_factory=dict)
+
+
+def _literal_value(lit: Literal | Term) -> Value:
+    if isinstance(lit, Term):
+        text, lang, datatype = lit.value, lit.lang, lit.datatype
+    else:
+        text, lang, datatype = str(lit), lit.language or "", str(lit.datatype or "")
+    if datatype == str(XSD.date):
+        text = human_date(text)
+    elif datatype == str(XSD.boolean):
+        text = "yes" if text.strip().lower() in ("true", "1") else "no"
+    elif datatype == str(XSD.anyURI) and text.startswith(("http://", "https://")):
+        return Value(text=text, href=text, external=True, datatype=datatype)
+    return Value(text=text, lang=lang, datatype=datatype)
+
+
+def human_date(text: str) -> str:
+    """``2012-09-05`` -> ``5 September 2012`` (anything else unchanged)."""
+    try:
+        d = date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{d.day} {d.strftime('%B')} {d.year}" if len(text) == 10 else text
+
+
+def link_for(iri: str, label: Labeller, note: str = "") -> Link:
+    href = local_href(iri)
+    return Link(label=label(iri), href=href, iri=iri, note=note,
+                external=bool(href) and not is_local(iri))
+
+
+def value_for(node: Any, label: Labeller) -> Value:
+    if isinstance(node, Literal):
+        return _literal_value(node)
+    if isinstance(node, BNode):
+        return Value(text="(an anonymous resource)")
+    iri = str(node)
+    href = local_href(iri)
+    return Value(text=label(iri), href=href, iri=iri, external=bool(href) and not is_local(iri))

@@ -1,0 +1,147 @@
+"""The import rules of ARCHITECTURE.md, read from the source with ``ast``.
+
+Every import counts: module level, function-local (lazy) and ``if TYPE_CHECKING:``
+alike, because a lazy import hides a dependency without removing it.
+
+    config, ids, vocab                  the foundation: import nothing else of the package
+    pipeline/  (load -> validate -> infer -> build)     never imports store/ nor web/
+    store/                                              never imports pipeline/ nor web/
+    web/                                                may import all of the above
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "r2p_graph"
+MAX_LINES = 700
+FOUNDATION = {"r2p_graph", "r2p_graph.config", "r2p_graph.ids", "r2p_graph.vocab"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """The package's modules that ``name`` imports, anywhere in its source."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+            else:
+                prefix = node.module or ""
+            # ``from pkg import mod`` imports the submodule; ``from mod import name`` the module.
+            targets = [
+                f"{prefix}.{alias.name}" if f"{prefix}.{alias.name}" in MODULES else prefix
+                for alias in node.names
+            ]
+        for target in targets:
+            while target not in MODULES and "." in target:
+                target = target.rsplit(".", 1)[0]
+            if target in MODULES and target != name:
+                found.add(target)
+    return found
+
+
+GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+
+
+def _in(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _cycles() -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in GRAPH[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in GRAPH:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_graph_is_read() -> None:
+    assert "r2p_graph.pipeline.build" in GRAPH
+    assert "r2p_graph.store.factory" in GRAPH["r2p_graph.web.app"]
+
+
+def test_no_import_cycles() -> None:
+    assert _cycles() == []
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"),
+    [
+        ("r2p_graph.store", ("r2p_graph.pipeline", "r2p_graph.web", "r2p_graph.cli")),
+        ("r2p_graph.pipeline", ("r2p_graph.store", "r2p_graph.web", "r2p_graph.cli")),
+    ],
+)
+def test_nothing_depends_back_up_the_chain(package: str, forbidden: tuple[str, ...]) -> None:
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in GRAPH.items()
+        if _in(module, package)
+        for target in targets
+        if any(_in(target, f) for f in forbidden)
+    )
+    assert wrong == []
+
+
+def test_the_foundation_imports_only_the_foundation() -> None:
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module in FOUNDATION & GRAPH.keys()
+        for target in GRAPH[module]
+        if target not in FOUNDATION
+    )
+    assert wrong == []
+
+
+def test_no_module_over_700_lines() -> None:
+    long = {
+        name: n
+        for name, path in MODULES.items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
