@@ -101,8 +101,28 @@ class Settings:
     max_body_bytes: int = 1_000_000
     #: Longest query text accepted, in characters (414 for GET, 413 for POST above it).
     max_query_chars: int = 100_000
-    #: Worker processes that evaluate queries (each can be killed at its deadline).
+    #: Worker processes kept for queries within the fast lane's budget (each can be
+    #: killed at its deadline); ``heavy_lane`` more run the long ones.
     query_workers: int = 2
+    #: Seconds a query may run in the fast lane; one that is not done by then moves to
+    #: the heavy lane if it has room, else is stopped and answered 503 with Retry-After
+    #: (see r2p_graph/store/lanes.py).
+    fast_lane_budget: float = 0.5
+    #: Queries that may run past the fast lane's budget at once (each in a worker of its
+    #: own, started on top of ``query_workers``); 0 turns the lanes off (every query may
+    #: run to its deadline, on any worker).
+    heavy_lane: int = 1
+    #: Places in the heavy lane one client (by address) may hold at once; 0: no limit.
+    heavy_per_client: int = 1
+    #: Memory one query may use, in MiB, on top of what its worker holds once loaded
+    #: (the worker's RLIMIT_DATA); a query that needs more is stopped with a 400 that
+    #: says so. 0: no limit.
+    query_memory_mb: int = 384
+    #: Deepest nesting of braces, parentheses and brackets in a query, and most operators
+    #: (UNION, OPTIONAL, arithmetic, path operators, ...) it may chain: beyond, 400
+    #: before evaluation (the engine's recursion would overflow a worker's stack).
+    max_query_depth: int = 100
+    max_query_operators: int = 5_000
     #: Where the Oxigraph workers read the data: ``disk``, the served folder's on-disk
     #: store opened read-only by every worker (small memory, start-up in a second, shared
     #: page cache), or ``memory``, a copy of the dataset in each worker (heavy queries

@@ -13,6 +13,13 @@ from typing import Literal, Protocol, runtime_checkable
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
+#: Defaults of ``Settings.max_query_depth`` / ``Settings.max_query_operators``. Oxigraph
+#: parses and evaluates recursively: on a worker's default 8 MB stack about 3,000 nested
+#: braces, or a chain of about 10,000 ``+`` or ``UNION``, overflow it and kill the process
+#: (a segfault, no error). Real queries nest a dozen levels and chain a few dozen operators.
+MAX_QUERY_DEPTH = 100
+MAX_QUERY_OPERATORS = 5_000
+
 
 class StoreError(Exception):
     """Base class for errors a store reports to its caller."""
@@ -29,6 +36,23 @@ class QuerySyntaxError(StoreError):
 class QueryRefused(StoreError):
     """The query is well-formed but asks for something this service never does
     (SERVICE, an update, LOAD)."""
+
+
+class QueryTooComplex(StoreError):
+    """The query nests deeper, or chains more operators, than the server evaluates
+    (refused before evaluation: a parser's recursion could overflow a worker's stack)."""
+
+
+class QueryTooBig(StoreError):
+    """The query needed more memory than one query may use, and was stopped."""
+
+
+class HeavyLaneFull(StoreError):
+    """The query outgrew the fast lane's budget and the bounded heavy lane is full."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class QueryTimeout(StoreError):
@@ -59,6 +83,11 @@ class QueryRequest:
     #: Most SELECT rows to return.
     max_rows: int = 10_000
     base_iri: str | None = None
+    #: Deepest nesting and longest operator chain evaluated (see :data:`MAX_QUERY_DEPTH`).
+    max_depth: int = MAX_QUERY_DEPTH
+    max_operators: int = MAX_QUERY_OPERATORS
+    #: Who asked (the client's address), for fair shares of the heavy lane; "" = unknown.
+    client: str = ""
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,8 @@ class OxigraphEngine:
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = refuse.check_query(request.text)  # again, in the worker (remembered)
+        # Again, in the worker (the analysis is remembered).
+        info = refuse.check_query(request.text, request.max_depth, request.max_operators)
         kwargs: dict[str, Any] = {"base_iri": request.base_iri}
         try:
             if request.default_graphs or request.named_graphs:

@@ -138,13 +138,26 @@ def html_response(html: str, path: str) -> Response:
     return _finish(response, path, HTML)
 
 
+def malformed(path: str) -> Response:
+    """404 for a path that cannot stand for an IRI (a stray ``%``, a space, ``<`` ...):
+    no resource has that name, and no query is sent to find out."""
+    body = (
+        f"404 Not Found: {path!a} names no resource: an IRI cannot be written so "
+        "(every % must start a percent-encoded UTF-8 byte, %XX; no spaces, <, >, \", {, }, "
+        "|, ^ or `).\n"
+    )
+    response = Response(body, status=404, mimetype="text/plain")
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    return response
+
+
 def serve_resource(iri: str, path: str) -> Response:
     """The negotiated answer for one IRI of the dataset."""
+    if not sparql_client.safe_iri(iri):
+        return malformed(path)
     media = choose_format()
     if media is None:
         return not_acceptable(path)
-    if not sparql_client.safe_iri(iri):
-        return not_found(iri, path, media)
     data = resource_view.describe(iri)
     if not len(data):
         data = resource_view.describe_inverse(iri)
@@ -204,8 +217,10 @@ def ontology_version(rest: str) -> Response:
     ``def/`` is looked up like any other IRI."""
     path = f"/def/{rest}"
     iri = labels.iri_for_path(path)
+    if not sparql_client.safe_iri(iri):
+        return malformed(path)
     minter = Minter(web_context().settings.base_iri)
-    if sparql_client.safe_iri(iri) and sparql_client.ask(
+    if sparql_client.ask(
         f"ASK {{ <{minter.ontology}> <http://www.w3.org/2002/07/owl#versionIRI> <{iri}> }}"
     ):
         return ontology()
@@ -220,12 +235,14 @@ def named_graph(name: str) -> Response:
     """A named graph of the dataset: what it is, how big, where to get it."""
     path = f"/graph/{name}"
     iri = labels.iri_for_path(path)
+    if not sparql_client.safe_iri(iri):
+        return malformed(path)
     media = choose_format()
     if media is None:
         return not_acceptable(path)
     store = web_context().store
     counts = store.stats().graphs
-    if iri not in counts or not sparql_client.safe_iri(iri):
+    if iri not in counts:
         return serve_resource(iri, path)
     root = public_base()
     graph = resource_view.describe(iri)

@@ -8,10 +8,12 @@ import logging
 import sys
 import time
 from datetime import UTC, datetime
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Flask, Response, g, request
 
 from r2p_graph.web.context import web_context
+from r2p_graph.web.errors import text_response
 
 bp = Blueprint("ops", __name__)
 
@@ -65,8 +67,27 @@ def _access_logger() -> logging.Logger:
     return logger
 
 
-def _start_timer() -> None:
+def _start_timer() -> Response | None:
     g.r2p_started = time.perf_counter()
+    return _check_url()
+
+
+def _check_url() -> Response | None:
+    """400 for a URL whose percent-encoded bytes are not UTF-8, on every route (Werkzeug
+    would decode them as U+FFFD and let a page look up a name nobody wrote)."""
+    environ = request.environ
+    for key, what in (("PATH_INFO", "path"), ("QUERY_STRING", "query string")):
+        raw = environ.get(key, "")
+        try:
+            unquote_to_bytes(raw.encode("latin-1")).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            g.r2p_error = "encoding"
+            return text_response(
+                400,
+                f"400 Bad Request: the URL {what} has percent-encoded bytes that are not "
+                "UTF-8. Encode the URL as UTF-8.",
+            )
+    return None
 
 
 def _finish(response: Response) -> Response:
