@@ -79,6 +79,14 @@ class Settings:
     #: Interface and port for ``r2p-graph serve`` / ``python server.py``.
     host: str = "127.0.0.1"
     port: int = 8000
+    #: The HTTP server (waitress, polling with poll(), not select()): threads that run
+    #: the app; connections held at once (beyond, new ones wait in the listen backlog);
+    #: seconds a connection may stay idle; seconds a client has to send a whole request
+    #: (line, headers and body) once it has started, however slowly it trickles.
+    http_threads: int = 8
+    connection_limit: int = 4_000
+    channel_timeout: float = 60.0
+    request_read_timeout: float = 30.0
     #: URL at which clients reach the server, if it differs from the request's own
     #: (behind a proxy). Used for ``sd:endpoint`` and dereferenceable IRIs.
     public_url: str = ""

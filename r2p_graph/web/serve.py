@@ -28,7 +28,7 @@ def run_serve(
     settings: Settings,
     files: Sequence[str | os.PathLike[str] | GraphSource],
     *,
-    threads: int = 8,
+    threads: int | None = None,
 ) -> int:
     """Load ``files`` (or, if none, the project's dataset) and serve them until stopped.
 
@@ -37,7 +37,9 @@ def run_serve(
     into the default graph, or into a named graph when written ``FILE=GRAPH_IRI``. By
     default (``Settings.union_default_graph``) a query without a dataset sees the merge
     of all graphs. Serves on ``settings.host:settings.port`` (port 0 picks a free one)
-    with ``threads`` HTTP threads and ``settings.query_workers`` query processes.
+    with ``threads`` HTTP threads (default ``settings.http_threads``) and the query
+    processes of ``settings.query_workers`` and ``settings.heavy_lane``, behind the
+    HTTP stack of :mod:`r2p_graph.web.http_server`.
 
     Returns a process exit status: 0 after a clean stop (Ctrl-C / SIGTERM), 2 when the
     data cannot be loaded.
@@ -54,9 +56,8 @@ def run_serve(
         print(f"r2p-graph serve: {exc}", file=sys.stderr)
         return 2
     try:
-        from waitress import create_server
-
         from r2p_graph.web.app import create_app
+        from r2p_graph.web.http_server import make_server
 
         app = create_app(settings, store=store)
         if isinstance(store, LocalStore) and not store.wait_ready():
@@ -69,17 +70,8 @@ def run_serve(
                 message = store.load_error or "the dataset could not be loaded"
             print(f"r2p-graph serve: {message}", file=sys.stderr)
             return 2
-        server = create_server(
-            app,
-            host=settings.host,
-            port=settings.port,
-            threads=threads,
-            ident="r2p-graph",
-            # Let the app, not waitress, answer long URLs (414) and big bodies (413).
-            max_request_header_size=max(262_144, settings.max_query_chars * 3 + 65_536),
-            max_request_body_size=settings.max_body_bytes * 2 + 65_536,
-            clear_untrusted_proxy_headers=True,
-        )
+        server = make_server(app, settings if threads is None else settings.replace(
+            http_threads=threads))
         host = getattr(server, "effective_host", settings.host)
         port = getattr(server, "effective_port", settings.port)
         backing = (

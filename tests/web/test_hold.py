@@ -12,6 +12,8 @@ import http.client
 import logging
 import os
 import re
+import resource
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -266,3 +268,60 @@ def test_a_query_that_needs_too_much_memory_is_stopped_and_says_so(
         assert any("memory limit" in r.getMessage() for r in caplog.records)
         cheap = requests.get(live.endpoint, params={"query": CHEAP}, headers=JSON, timeout=60)
         assert cheap.status_code == 200
+
+
+# --------------------------------------------------------------------------- slow clients
+
+
+def open_trickling(live: LiveServer, count: int) -> list[socket.socket]:
+    """``count`` connections that have sent a request line and one header, no more."""
+    port = int(live.url.rsplit(":", 1)[1])
+    socks = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        socks.append(s)
+    return socks
+
+
+def closed_by_server(s: socket.socket) -> bool:
+    s.setblocking(False)
+    try:
+        return s.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+def test_a_thousand_slow_clients_do_not_take_the_site_down() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2600:
+        pytest.skip(f"needs 2,600 open files, the hard limit is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2600), hard))
+    with live_server(LIBRARY) as live:
+        socks = open_trickling(live, 1000)
+        try:
+            for i, s in enumerate(socks):  # one more header line each: still trickling
+                s.sendall(f"X-Trickle-{i}: 1\r\n".encode())
+            response = requests.get(
+                live.endpoint, params={"query": CHEAP}, headers=JSON, timeout=30
+            )
+            assert response.status_code == 200
+            page = requests.get(live.url + "/health", timeout=30)
+            assert page.status_code == 200
+            assert not any(closed_by_server(s) for s in socks[:50])  # held, not dropped
+        finally:
+            for s in socks:
+                s.close()
+
+
+def test_a_request_trickled_too_slowly_is_closed() -> None:
+    with live_server(LIBRARY, request_read_timeout=1.0) as live:
+        (slow,) = open_trickling(live, 1)
+        try:
+            poll(lambda: closed_by_server(slow), "the server to close the slow request", 30)
+            ok = requests.get(live.endpoint, params={"query": CHEAP}, headers=JSON, timeout=30)
+            assert ok.status_code == 200
+        finally:
+            slow.close()
