@@ -90,6 +90,11 @@ class Settings:
     #: URL at which clients reach the server, if it differs from the request's own
     #: (behind a proxy). Used for ``sd:endpoint`` and dereferenceable IRIs.
     public_url: str = ""
+    #: Without ``public_url``, links on pages, the service description and the query
+    #: UI's endpoint are built from the request's Host header; only these host names
+    #: (comma-separated, without port; ``*`` for any) are accepted, any other Host is
+    #: answered 400. With ``public_url`` set, the Host header is never used for links.
+    allowed_hosts: str = "localhost,127.0.0.1,::1"
 
     #: Query engine: ``oxigraph`` (default) or ``rdflib``.
     engine: str = "oxigraph"

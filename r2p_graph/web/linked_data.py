@@ -28,7 +28,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
 from r2p_graph.store import formats
-from r2p_graph.web import labels, negotiation, sparql_client
+from r2p_graph.web import labels, negotiation, ops, sparql_client
 from r2p_graph.web.context import public_base, web_context
 from r2p_graph.web.negotiation import HTML
 from r2p_graph.web.views import resource as resource_view
@@ -207,7 +207,13 @@ def ontology() -> Response:
     if media == HTML:
         from r2p_graph.ontology_docs import ontology_html
 
-        return html_response(ontology_html(web_context().settings, public_base()), path)
+        page = ontology_html(web_context().settings, public_base())
+        response = html_response(page, path)
+        # pyLODE's page carries its stylesheet inline: allowed by hash, nothing else.
+        response.headers["Content-Security-Policy"] = ops.content_security_policy(
+            web_context().settings, style_hashes=ops.inline_style_hashes(page)
+        )
+        return response
     return rdf_response(ontology_graph(), media, path)
 
 

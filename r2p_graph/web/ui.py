@@ -25,7 +25,7 @@ from flask import Blueprint, Flask, Response, abort, render_template
 
 from r2p_graph.ids import Minter
 from r2p_graph.queries import competency_queries
-from r2p_graph.web import charts, downloads, labels, linked_data, sparql_client
+from r2p_graph.web import charts, downloads, labels, linked_data, ops, sparql_client
 from r2p_graph.web.context import (
     endpoint_url,
     html_page,
@@ -170,7 +170,7 @@ def query_ui() -> Response:
             for e in examples
         ],
     }
-    return html_page(
+    response = html_page(
         render_template(
             "query.html",
             examples=examples,
@@ -178,6 +178,16 @@ def query_ui() -> Response:
             config_json=resource.script_safe(json.dumps(config)),
         )
     )
+    response.headers["Content-Security-Policy"] = ops.content_security_policy(
+        web_context().settings, style_hashes=(YASGUI_STYLE,)
+    )
+    return response
+
+
+#: The one <style> block the vendored YASGUI adds (the result table's column resizer,
+#: always the same text), allowed by its hash. After updating YASGUI, the browser test
+#: of the query page names the new hash if it changed.
+YASGUI_STYLE = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
 
 
 # --- charts ----------------------------------------------------------------------------
