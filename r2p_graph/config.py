@@ -153,6 +153,11 @@ class Settings:
     #: OS allows it; a second wall behind the refusal of SERVICE.
     worker_isolation: bool = True
 
+    #: When the data no longer builds, ``serve`` serves the last good build with a loud
+    #: warning (log, /health, every page); strict: it refuses to start instead
+    #: (``r2p-graph serve --strict``).
+    strict_build: bool = False
+
     #: Serve from a SPARQL 1.1 store at this query URL instead of the embedded engine
     #: (``r2p-graph serve --store URL``); the data must have been published there with
     #: ``r2p-graph publish``.

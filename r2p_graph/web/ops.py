@@ -18,13 +18,13 @@ from flask import Blueprint, Flask, Response, g, request
 from werkzeug.datastructures import Headers
 
 from r2p_graph.config import Settings
-from r2p_graph.web.context import web_context
+from r2p_graph.web.context import data_warning, web_context
 from r2p_graph.web.errors import text_response
 
 bp = Blueprint("ops", __name__)
 
 ACCESS_LOGGER = "r2p_graph.access"
-_EXPOSED = "X-R2P-Result-Size, X-R2P-Results-Truncated, Retry-After, Link"
+_EXPOSED = "X-R2P-Result-Size, X-R2P-Results-Truncated, X-R2P-Build, Retry-After, Link"
 
 
 def _json(status: int, data: dict[str, object]) -> Response:
@@ -35,8 +35,12 @@ def _json(status: int, data: dict[str, object]) -> Response:
 
 @bp.route("/health", methods=["GET"])
 def health() -> Response:
-    """Liveness: the process answers HTTP (whether or not the data is loaded)."""
-    return _json(200, {"status": "ok"})
+    """Liveness: the process answers HTTP (whether or not the data is loaded). When the
+    data does not build and the last good build is served, it says so."""
+    warning = data_warning()
+    if warning is None:
+        return _json(200, {"status": "ok"})
+    return _json(200, {"status": "ok", "build": "last-good", "warning": warning})
 
 
 @bp.route("/ready", methods=["GET"])
@@ -143,6 +147,8 @@ def _finish(response: Response) -> Response:
     if "X-Content-Type-Options" not in headers:
         headers.add("X-Content-Type-Options", "nosniff")
     security_headers(headers, settings)
+    if data_warning() is not None:
+        headers["X-R2P-Build"] = "last-good (the data does not build; see /health)"
     if settings.access_log:
         state = g._get_current_object()
         started = getattr(state, "r2p_started", None)

@@ -12,11 +12,10 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from functools import partial
 from types import FrameType
 
 from r2p_graph.config import Settings
-from r2p_graph.pipeline.build import ensure_build
+from r2p_graph.pipeline.build import ServedBuild
 from r2p_graph.store import StoreUnavailable
 from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.store.loading import DatasetLoadError, GraphSource
@@ -49,9 +48,8 @@ def run_serve(
         log.info("data: %s", settings.data_origin())
     try:
         # Loads in the background: the web app imports meanwhile, the workers start.
-        store = open_store(
-            settings, list(files), wait=False, snapshot=partial(ensure_build, settings)
-        )
+        build = ServedBuild(settings, strict=settings.strict_build)
+        store = open_store(settings, list(files), wait=False, snapshot=build)
     except (DatasetLoadError, StoreUnavailable, ValueError) as exc:
         print(f"r2p-graph serve: {exc}", file=sys.stderr)
         return 2
@@ -59,11 +57,17 @@ def run_serve(
         from r2p_graph.web.app import create_app
         from r2p_graph.web.http_server import make_server
 
-        app = create_app(settings, store=store)
+        app = create_app(settings, store=store, build=None if files else build)
         if isinstance(store, LocalStore) and not store.wait_ready():
             failure = store.load_exception
             if isinstance(failure, ImportError):  # the default dataset needs the pipeline
                 message = f"cannot build the default dataset ({failure})"
+            elif build.error is not None:
+                message = "the data does not build" + (
+                    " (--strict: the last good build is not served)"
+                    if settings.strict_build
+                    else " and there is no earlier good build to serve"
+                ) + f":\n{build.error}"
             elif isinstance(failure, (DatasetLoadError, StoreUnavailable, ValueError)):
                 message = str(failure)
             else:
@@ -116,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("oxigraph", "rdflib"))
     parser.add_argument("--timeout", type=float, dest="query_timeout", help="query deadline (s)")
     parser.add_argument("--workers", type=int, dest="query_workers", help="query processes")
+    parser.add_argument(
+        "--strict", action="store_true", help="refuse to start when the data does not build"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env(
         host=args.host,
@@ -123,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine=args.engine,
         query_timeout=args.query_timeout,
         query_workers=args.query_workers,
+        strict_build=True if args.strict else None,
     )
     return run_serve(settings, args.files)
 

@@ -27,6 +27,7 @@ from r2p_graph.ids import Minter
 from r2p_graph.queries import competency_queries
 from r2p_graph.web import charts, downloads, labels, linked_data, ops, sparql_client
 from r2p_graph.web.context import (
+    data_warning,
     endpoint_url,
     html_page,
     package_version,
@@ -48,7 +49,11 @@ bp = Blueprint(
 
 @bp.app_context_processor
 def _site() -> dict[str, Any]:
-    return {"site_root": public_base(), "package_version": package_version()}
+    return {
+        "site_root": public_base(),
+        "package_version": package_version(),
+        "data_warning": data_warning(),
+    }
 
 
 def query_link(text: str, title: str | None = None) -> str:
