@@ -110,6 +110,10 @@ class Settings:
     query_timeout: float = 10.0
     #: Most rows a SELECT returns; the rest are cut and the response says so.
     max_rows: int = 10_000
+    #: Largest CONSTRUCT / DESCRIBE answer, in bytes (counted as N-Triples): the triples
+    #: past it are cut, and the response says so (X-R2P-Results-Truncated: max_bytes=N).
+    #: The whole dataset is at /download. 0: no cap.
+    max_answer_bytes: int = 16_000_000
     #: Largest request body accepted, in bytes (413 above it).
     max_body_bytes: int = 1_000_000
     #: Longest query text accepted, in characters (414 for GET, 413 for POST above it).

@@ -86,6 +86,9 @@ class QueryRequest:
     #: Deepest nesting and longest operator chain evaluated (see :data:`MAX_QUERY_DEPTH`).
     max_depth: int = MAX_QUERY_DEPTH
     max_operators: int = MAX_QUERY_OPERATORS
+    #: Largest CONSTRUCT / DESCRIBE answer, in bytes (about: counted as N-Triples); the
+    #: triples past it are cut and the result says so. 0: no cap.
+    max_bytes: int = 0
     #: Who asked (the client's address), for fair shares of the heavy lane; "" = unknown.
     client: str = ""
 
@@ -99,7 +102,8 @@ class QueryResult:
     media_type: str
     #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK).
     size: int = 0
-    #: True when SELECT rows were cut at ``max_rows``.
+    #: True when SELECT rows were cut at ``max_rows``, or CONSTRUCT / DESCRIBE triples at
+    #: ``max_bytes``.
     truncated: bool = False
     #: Seconds spent evaluating and serializing.
     elapsed: float = 0.0

@@ -289,6 +289,7 @@ def sparql() -> Response:
         base_iri=_endpoint_url(settings),
         max_depth=settings.max_query_depth,
         max_operators=settings.max_query_operators,
+        max_bytes=settings.max_answer_bytes,
         client=request.remote_addr or "",
     )
     started = time.perf_counter()
@@ -317,7 +318,9 @@ def sparql() -> Response:
         ("Vary", "Accept"),
         ("X-R2P-Result-Size", str(result.size)),
     ]
-    if result.truncated:
+    if result.truncated and result.form in ("CONSTRUCT", "DESCRIBE"):
+        headers.append(("X-R2P-Results-Truncated", f"max_bytes={settings.max_answer_bytes}"))
+    elif result.truncated:
         headers.append(("X-R2P-Results-Truncated", f"max_rows={settings.max_rows}"))
     return Response(result.body, status=200, headers=headers)
 

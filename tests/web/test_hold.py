@@ -325,3 +325,29 @@ def test_a_request_trickled_too_slowly_is_closed() -> None:
             assert ok.status_code == 200
         finally:
             slow.close()
+
+
+# --------------------------------------------------------------------------- big answers
+
+
+def test_a_big_construct_is_cut_at_the_byte_cap_and_says_so(many: Path) -> None:
+    with live_server([many], max_answer_bytes=20_000) as live:
+        response = requests.get(
+            live.endpoint,
+            params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
+            headers={"Accept": "application/n-triples"},
+            timeout=60,
+        )
+        assert response.status_code == 200
+        assert response.headers["X-R2P-Results-Truncated"] == "max_bytes=20000"
+        lines = response.text.strip().splitlines()
+        assert 0 < len(lines) < 2000 and len(response.content) <= 20_000
+        assert all(line.endswith(" .") for line in lines)  # whole triples only
+        assert int(response.headers["X-R2P-Result-Size"]) == len(lines)
+        small = requests.get(
+            live.endpoint,
+            params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"},
+            headers={"Accept": "application/n-triples"},
+            timeout=60,
+        )
+        assert "X-R2P-Results-Truncated" not in small.headers
