@@ -65,7 +65,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(root: Path, python: str, env_extra: dict[str, str]) -> Iterator[tuple[str, int]]:
+def server(
+    root: Path, python: str, env_extra: dict[str, str], files: list[str] | None = None
+) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -78,8 +80,11 @@ def server(root: Path, python: str, env_extra: dict[str, str]) -> Iterator[tuple
         }
     )
     log = open(root / ".attack-server.log", "w")
+    command = [python, "server.py"]
+    if files:
+        command = [python, "-m", "r2p_graph.cli", "serve", *files]
     proc = subprocess.Popen(
-        [python, "server.py"],
+        command,
         cwd=root,
         env=env,
         stdout=log,
@@ -284,6 +289,8 @@ def slow_clients(url: str, count: int) -> dict[str, str]:
 
 def memory(url: str, pid: int) -> dict[str, str]:
     idle = tree_rss_mb(pid)
+    cheap = requests.get(url + "/sparql", params={"query": CHEAP}, headers=JSON, timeout=60)
+    cheap.raise_for_status()
     peak = idle
     done = threading.Event()
     answer: dict[str, str] = {}
@@ -314,11 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explosive", type=int, default=4)
     parser.add_argument("--cheap", type=int, default=16)
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--files", nargs="*", help="serve these RDF files (r2p-graph serve FILE...) instead"
+    )
     parser.add_argument("--only", choices=("slow", "starvation", "memory"), action="append")
     args = parser.parse_args(argv)
     only = set(args.only or ("slow", "starvation", "memory"))
     rows: list[tuple[str, str]] = []
-    with server(args.root.resolve(), args.python, {}) as (url, pid):
+    with server(args.root.resolve(), args.python, {}, args.files) as (url, pid):
         if "slow" in only:
             s = slow_clients(url, args.slow)
             rows += [(f"{args.slow} slow clients: connections", s["held"]),
