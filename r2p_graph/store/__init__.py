@@ -126,8 +126,10 @@ class Store(Protocol):
     def query(self, request: QueryRequest) -> QueryResult:
         """Evaluate ``request`` within its deadline and return the serialized answer.
 
-        Raises :class:`QuerySyntaxError`, :class:`QueryRefused`, :class:`QueryTimeout`
-        or :class:`StoreUnavailable`; never anything else for a bad query.
+        Raises :class:`QuerySyntaxError`, :class:`QueryRefused`, :class:`QueryTooComplex`,
+        :class:`QueryTimeout`, :class:`QueryTooBig`, :class:`HeavyLaneFull`,
+        :class:`QueryFailed` or :class:`StoreUnavailable`; never anything else for a bad
+        query.
         """
         ...
 
