@@ -34,6 +34,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -79,7 +80,7 @@ def server(
             **env_extra,
         }
     )
-    log = open(root / ".attack-server.log", "w")
+    log = open(Path(tempfile.gettempdir()) / f"r2p-attack-server-{port}.log", "w")
     command = [python, "server.py"]
     if files:
         command = [python, "-m", "r2p_graph.cli", "serve", *files]
