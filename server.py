@@ -3,15 +3,15 @@
 ``python server.py`` serves the project's dataset (the graph built from data/) on
 http://127.0.0.1:8000/sparql (override with ``R2P_HOST`` / ``R2P_PORT``).
 
-In production, point a WSGI server at the app factory; waitress is a dependency::
+In production run the same (``R2P_HOST=0.0.0.0 python server.py``): it serves with
+waitress set up for many slow clients (poll(), ``R2P_CONNECTION_LIMIT`` connections, a
+deadline on receiving a request; see ``r2p_graph/web/http_server.py``). A bare
+``waitress-serve --call server:create_app`` would get waitress' defaults (100
+connections, select(), no request deadline), which 100 trickling clients take down.
 
-    waitress-serve --host 0.0.0.0 --port 8000 --threads 8 --call server:create_app
-
-Query evaluation runs in ``R2P_QUERY_WORKERS`` processes per app (default 2), each of
-which can be killed at a query's deadline. With gunicorn, every gunicorn worker builds
-its own app and pool (do not use ``--preload``)::
-
-    gunicorn --workers 2 --threads 8 "server:create_app()"
+Query evaluation runs in ``R2P_QUERY_WORKERS`` fast-lane processes plus
+``R2P_HEAVY_LANE`` heavy-lane ones per app, each of which can be killed at a query's
+deadline (see ``r2p_graph/store/lanes.py``).
 
 Settings come from ``R2P_*`` environment variables (see ``r2p_graph/config.py``); set
 ``R2P_PUBLIC_URL`` behind a proxy so the service description names the public endpoint.

@@ -160,6 +160,12 @@ def _parser() -> argparse.ArgumentParser:
         help="serve a SPARQL store's query endpoint (filled by 'r2p-graph publish') "
         "instead of the embedded engine",
     )
+    serve.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse to start when the data does not build (default: serve the last good "
+        "build, with a warning in the log, on /health and on every page)",
+    )
     serve.set_defaults(run=_cmd_serve)
 
     publish_cmd = sub.add_parser(
@@ -310,6 +316,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.replace(host=args.host)
     if args.port:
         settings = settings.replace(port=args.port)
+    if args.strict:
+        settings = settings.replace(strict_build=True)
     if args.store:
         if args.files:
             print("error: give files or --store, not both", file=sys.stderr)

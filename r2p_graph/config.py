@@ -79,9 +79,22 @@ class Settings:
     #: Interface and port for ``r2p-graph serve`` / ``python server.py``.
     host: str = "127.0.0.1"
     port: int = 8000
+    #: The HTTP server (waitress, polling with poll(), not select()): threads that run
+    #: the app; connections held at once (beyond, new ones wait in the listen backlog);
+    #: seconds a connection may stay idle; seconds a client has to send a whole request
+    #: (line, headers and body) once it has started, however slowly it trickles.
+    http_threads: int = 8
+    connection_limit: int = 4_000
+    channel_timeout: float = 60.0
+    request_read_timeout: float = 30.0
     #: URL at which clients reach the server, if it differs from the request's own
     #: (behind a proxy). Used for ``sd:endpoint`` and dereferenceable IRIs.
     public_url: str = ""
+    #: Without ``public_url``, links on pages, the service description and the query
+    #: UI's endpoint are built from the request's Host header; only these host names
+    #: (comma-separated, without port; ``*`` for any) are accepted, any other Host is
+    #: answered 400. With ``public_url`` set, the Host header is never used for links.
+    allowed_hosts: str = "localhost,127.0.0.1,::1"
 
     #: Query engine: ``oxigraph`` (default) or ``rdflib``.
     engine: str = "oxigraph"
@@ -97,12 +110,36 @@ class Settings:
     query_timeout: float = 10.0
     #: Most rows a SELECT returns; the rest are cut and the response says so.
     max_rows: int = 10_000
+    #: Largest CONSTRUCT / DESCRIBE answer, in bytes (counted as N-Triples): the triples
+    #: past it are cut, and the response says so (X-R2P-Results-Truncated: max_bytes=N).
+    #: The whole dataset is at /download. 0: no cap.
+    max_answer_bytes: int = 16_000_000
     #: Largest request body accepted, in bytes (413 above it).
     max_body_bytes: int = 1_000_000
     #: Longest query text accepted, in characters (414 for GET, 413 for POST above it).
     max_query_chars: int = 100_000
-    #: Worker processes that evaluate queries (each can be killed at its deadline).
+    #: Worker processes kept for queries within the fast lane's budget (each can be
+    #: killed at its deadline); ``heavy_lane`` more run the long ones.
     query_workers: int = 2
+    #: Seconds a query may run in the fast lane; one that is not done by then moves to
+    #: the heavy lane if it has room, else is stopped and answered 503 with Retry-After
+    #: (see r2p_graph/store/lanes.py).
+    fast_lane_budget: float = 0.5
+    #: Queries that may run past the fast lane's budget at once (each in a worker of its
+    #: own, started on top of ``query_workers``); 0 turns the lanes off (every query may
+    #: run to its deadline, on any worker).
+    heavy_lane: int = 1
+    #: Places in the heavy lane one client (by address) may hold at once; 0: no limit.
+    heavy_per_client: int = 1
+    #: Memory one query may use, in MiB, on top of what its worker holds once loaded
+    #: (the worker's RLIMIT_DATA); a query that needs more is stopped with a 400 that
+    #: says so. 0: no limit.
+    query_memory_mb: int = 384
+    #: Deepest nesting of braces, parentheses and brackets in a query, and most operators
+    #: (UNION, OPTIONAL, arithmetic, path operators, ...) it may chain: beyond, 400
+    #: before evaluation (the engine's recursion would overflow a worker's stack).
+    max_query_depth: int = 100
+    max_query_operators: int = 5_000
     #: Where the Oxigraph workers read the data: ``disk``, the served folder's on-disk
     #: store opened read-only by every worker (small memory, start-up in a second, shared
     #: page cache), or ``memory``, a copy of the dataset in each worker (heavy queries
@@ -119,6 +156,11 @@ class Settings:
     #: Start query workers without network access (a Linux network namespace) when the
     #: OS allows it; a second wall behind the refusal of SERVICE.
     worker_isolation: bool = True
+
+    #: When the data no longer builds, ``serve`` serves the last good build with a loud
+    #: warning (log, /health, every page); strict: it refuses to start instead
+    #: (``r2p-graph serve --strict``).
+    strict_build: bool = False
 
     #: Serve from a SPARQL 1.1 store at this query URL instead of the embedded engine
     #: (``r2p-graph serve --store URL``); the data must have been published there with

@@ -219,3 +219,54 @@ def last_good_build(settings: Settings) -> Path | None:
         return None
     candidate = settings.cache_dir / marker.read_text(encoding="utf-8").strip()
     return candidate if candidate.is_file() else None
+
+
+def build_failure(exc: BaseException) -> str:
+    """What went wrong with a build, for people: the violations themselves for SHACL."""
+    if isinstance(exc, ValidationFailed):
+        from .validate import format_text
+
+        return f"{exc}:\n{format_text(exc.outcome).rstrip()}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class ServedBuild:
+    """The build a server serves: :func:`ensure_build`, or, when the data no longer
+    builds, the last good build with a loud warning (``strict``: no fallback, the error).
+
+    Call it (in the store's loading thread) for the N-Quads file to serve; afterwards
+    :attr:`warning` says whether (and why) the server runs on an older build.
+    """
+
+    def __init__(self, settings: Settings, *, strict: bool = False) -> None:
+        self.settings = settings
+        self.strict = strict
+        #: None while the data builds; else one line saying what is served, and why.
+        self.warning: str | None = None
+        #: The full build error (the SHACL violations, a file and line), when there is one.
+        self.error: str | None = None
+
+    def __call__(self) -> Path:
+        import logging
+
+        log = logging.getLogger("r2p_graph.build")
+        try:
+            path = ensure_build(self.settings)
+        except Exception as exc:  # any failure of the data to build: fall back, loudly
+            self.error = build_failure(exc)
+            last = None if self.strict else last_good_build(self.settings)
+            if last is None:
+                raise
+            built = time.strftime("%Y-%m-%d %H:%M", time.localtime(last.stat().st_mtime))
+            self.warning = (
+                f"The data in {self.settings.data_dir} does not build ({exc}); this server "
+                f"serves the last good build, made {built}, until it does."
+            )
+            rule = "!" * 78
+            log.warning(
+                "\n%s\n%s\n\n%s\n\nServing the last good build: %s\n%s",
+                rule, self.warning, self.error, last, rule,
+            )
+            return last
+        self.warning = self.error = None
+        return path

@@ -13,6 +13,13 @@ from typing import Literal, Protocol, runtime_checkable
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
+#: Defaults of ``Settings.max_query_depth`` / ``Settings.max_query_operators``. Oxigraph
+#: parses and evaluates recursively: on a worker's default 8 MB stack about 3,000 nested
+#: braces, or a chain of about 10,000 ``+`` or ``UNION``, overflow it and kill the process
+#: (a segfault, no error). Real queries nest a dozen levels and chain a few dozen operators.
+MAX_QUERY_DEPTH = 100
+MAX_QUERY_OPERATORS = 5_000
+
 
 class StoreError(Exception):
     """Base class for errors a store reports to its caller."""
@@ -29,6 +36,23 @@ class QuerySyntaxError(StoreError):
 class QueryRefused(StoreError):
     """The query is well-formed but asks for something this service never does
     (SERVICE, an update, LOAD)."""
+
+
+class QueryTooComplex(StoreError):
+    """The query nests deeper, or chains more operators, than the server evaluates
+    (refused before evaluation: a parser's recursion could overflow a worker's stack)."""
+
+
+class QueryTooBig(StoreError):
+    """The query needed more memory than one query may use, and was stopped."""
+
+
+class HeavyLaneFull(StoreError):
+    """The query outgrew the fast lane's budget and the bounded heavy lane is full."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class QueryTimeout(StoreError):
@@ -59,6 +83,14 @@ class QueryRequest:
     #: Most SELECT rows to return.
     max_rows: int = 10_000
     base_iri: str | None = None
+    #: Deepest nesting and longest operator chain evaluated (see :data:`MAX_QUERY_DEPTH`).
+    max_depth: int = MAX_QUERY_DEPTH
+    max_operators: int = MAX_QUERY_OPERATORS
+    #: Largest CONSTRUCT / DESCRIBE answer, in bytes (about: counted as N-Triples); the
+    #: triples past it are cut and the result says so. 0: no cap.
+    max_bytes: int = 0
+    #: Who asked (the client's address), for fair shares of the heavy lane; "" = unknown.
+    client: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +102,8 @@ class QueryResult:
     media_type: str
     #: Rows (SELECT), triples (CONSTRUCT/DESCRIBE) or 1 (ASK).
     size: int = 0
-    #: True when SELECT rows were cut at ``max_rows``.
+    #: True when SELECT rows were cut at ``max_rows``, or CONSTRUCT / DESCRIBE triples at
+    #: ``max_bytes``.
     truncated: bool = False
     #: Seconds spent evaluating and serializing.
     elapsed: float = 0.0
@@ -93,8 +126,10 @@ class Store(Protocol):
     def query(self, request: QueryRequest) -> QueryResult:
         """Evaluate ``request`` within its deadline and return the serialized answer.
 
-        Raises :class:`QuerySyntaxError`, :class:`QueryRefused`, :class:`QueryTimeout`
-        or :class:`StoreUnavailable`; never anything else for a bad query.
+        Raises :class:`QuerySyntaxError`, :class:`QueryRefused`, :class:`QueryTooComplex`,
+        :class:`QueryTimeout`, :class:`QueryTooBig`, :class:`HeavyLaneFull`,
+        :class:`QueryFailed` or :class:`StoreUnavailable`; never anything else for a bad
+        query.
         """
         ...
 

@@ -82,6 +82,9 @@ class LocalStore:
                 self.settings.query_workers,
                 engine=self.settings.engine,
                 isolate=self.settings.worker_isolation,
+                heavy=self.settings.heavy_lane,
+                heavy_per_client=self.settings.heavy_per_client,
+                budget=self.settings.fast_lane_budget,
             )
             self._pool.launch_early()
         if wait:
@@ -108,6 +111,7 @@ class LocalStore:
                 union_default_graph=self.settings.union_default_graph,
                 isolate=self.settings.worker_isolation,
                 in_memory=self.settings.worker_store == "memory",
+                query_memory_mb=self.settings.query_memory_mb,
             )
             executor: WorkerPool | InlineExecutor
             if self._pool is not None:
@@ -130,13 +134,15 @@ class LocalStore:
             self._snapshot, self._executor = snapshot, executor
         self.load_seconds = time.monotonic() - started
         log.info(
-            "dataset ready: %d quads in %d named graphs, engine %s, %s worker(s), "
-            "isolation: %s, %.2f s",
+            "dataset ready: %d quads in %d named graphs, engine %s, %s worker(s) + %s for "
+            "the heavy lane, isolation: %s, limits per worker: %s, %.2f s",
             snapshot.triples,
             len(snapshot.graphs),
             self.settings.engine,
             self.settings.query_workers,
+            self.settings.heavy_lane if self._pool is not None else 0,
             executor.isolation,
+            getattr(executor, "limits", "") or "none",
             self.load_seconds,
         )
         self._loaded.set()
@@ -160,7 +166,7 @@ class LocalStore:
 
     def query(self, request: QueryRequest) -> QueryResult:
         deadline = time.monotonic() + request.timeout
-        refuse.check_query(request.text)
+        refuse.check_query(request.text, request.max_depth, request.max_operators)
         if not self._loaded.wait(max(0.0, deadline - time.monotonic())):
             raise StoreUnavailable("The dataset is still loading; try again in a moment.")
         executor = self._executor

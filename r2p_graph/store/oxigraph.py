@@ -196,7 +196,8 @@ class OxigraphEngine:
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = refuse.check_query(request.text)  # again, in the worker (remembered)
+        # Again, in the worker (the analysis is remembered).
+        info = refuse.check_query(request.text, request.max_depth, request.max_operators)
         kwargs: dict[str, Any] = {"base_iri": request.base_iri}
         try:
             if request.default_graphs or request.named_graphs:
@@ -227,19 +228,32 @@ class OxigraphEngine:
             if isinstance(answer, ox.QuerySolutions):
                 return self._select_in_python(answer, info, request, media_type, started)
             media_type = _pick(request.media_type, formats.GRAPH_TYPES)
-            triples = list(answer)
-            if self._originals:
-                triples = [self._restore(t) for t in triples]
+            triples, truncated = self._capped(answer, request.max_bytes)
             prefixes = {k: v for k, v in info.prefixes.items() if query_text.is_iri(v)}
             graph_body = ox.serialize(
                 triples, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
             )
             form: QueryForm = "DESCRIBE" if info.form == "DESCRIBE" else "CONSTRUCT"
             return QueryResult(
-                form, graph_body or b"", media_type, len(triples), False, _since(started)
+                form, graph_body or b"", media_type, len(triples), truncated, _since(started)
             )
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryFailed(_shorten(str(exc))) from None
+
+    def _capped(self, answer: Iterable[ox.Triple], max_bytes: int) -> tuple[list[ox.Triple], bool]:
+        """The triples of a CONSTRUCT / DESCRIBE answer (terms as written), read one by
+        one and cut before their N-Triples would pass ``max_bytes`` (0: no cap); and
+        whether they were cut. The answer is never held whole beyond the cap."""
+        triples: list[ox.Triple] = []
+        size = 0
+        for found in answer:
+            triple = self._restore(found) if self._originals else found
+            if max_bytes:
+                size += len(str(triple)) + 3  # "<s> <p> <o> .\n"
+                if size > max_bytes:
+                    return triples, True
+            triples.append(triple)
+        return triples, False
 
     def _select_natively(
         self,

@@ -46,6 +46,9 @@ UPDATE_KEYWORDS: Final[frozenset[str]] = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
 )
 
+_OPERATOR_PUNCT = frozenset("+-*/|&!^<>=")
+_OPERATOR_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS"})
+
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 # The SPARQL 1.1 terminals, approximated with Python's Unicode-aware classes.
@@ -102,6 +105,11 @@ class QueryInfo:
     limit_at: int | None = None
     #: The offset of the ``*`` of ``SELECT *`` (None when rewriting is unsafe).
     star_at: int | None = None
+    #: The deepest nesting of ``{``, ``(`` and ``[`` together.
+    depth: int = 0
+    #: Operators that an engine nests into a tree as deep as their chain is long
+    #: (``UNION``, ``OPTIONAL``, ``MINUS``, ``+ - * / | & ! ^ < > =``).
+    operators: int = 0
 
     @property
     def is_update(self) -> bool:
@@ -231,6 +239,9 @@ def _analyze_one(text: str) -> QueryInfo:
     select_star = False
     in_prologue = True
     depth = 0
+    max_depth = 0
+    nesting = 0
+    operators = 0
     star_at: int | None = None
     limits: list[tuple[int, int, int] | None] = []
     values_at: int | None = None
@@ -239,6 +250,16 @@ def _analyze_one(text: str) -> QueryInfo:
     while i < len(tokens):
         token = tokens[i]
         word = token.text.upper() if token.kind == "WORD" else ""
+        if token.kind == "PUNCT":
+            if token.text in "{([":
+                nesting += 1
+                max_depth = max(max_depth, nesting)
+            elif token.text in "})]":
+                nesting -= 1
+            elif token.text in _OPERATOR_PUNCT:
+                operators += 1
+        elif word in _OPERATOR_WORDS:
+            operators += 1
         if token.kind == "PUNCT" and token.text in "{}":
             depth += 1 if token.text == "{" else -1
         elif depth == 0 and not in_prologue and word == "LIMIT":
@@ -306,6 +327,8 @@ def _analyze_one(text: str) -> QueryInfo:
         limit=limits[0] if limits else None,
         limit_at=limit_at,
         star_at=star_at,
+        depth=max_depth,
+        operators=operators,
     )
 
 
@@ -349,4 +372,6 @@ def _analyze(text: str) -> QueryInfo:
         limit=None,
         limit_at=None,
         star_at=None,
+        depth=max(raw.depth, expanded.depth),
+        operators=max(raw.operators, expanded.operators),
     )

@@ -135,7 +135,7 @@ class RdflibEngine:
 
     def evaluate(self, request: QueryRequest) -> QueryResult:
         started = time.perf_counter()
-        info = refuse.check_query(request.text)
+        info = refuse.check_query(request.text, request.max_depth, request.max_operators)
         try:
             query = translateQuery(parseQuery(request.text), base=request.base_iri)
         except ParseException as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from r2p_graph.store import QueryRefused
+from r2p_graph.store import MAX_QUERY_DEPTH, MAX_QUERY_OPERATORS, QueryRefused, QueryTooComplex
 from r2p_graph.store.query_text import QueryInfo, analyze
 
 SERVICE_REFUSAL: Final = (
@@ -26,8 +26,33 @@ LOAD_REFUSAL: Final = (
 )
 
 
-def check_query(text: str) -> QueryInfo:
-    """Analyze ``text`` and raise :class:`QueryRefused` if it must never run."""
+MAX_DEPTH: Final = MAX_QUERY_DEPTH
+MAX_OPERATORS: Final = MAX_QUERY_OPERATORS
+
+
+def check_complexity(
+    info: QueryInfo, max_depth: int = MAX_DEPTH, max_operators: int = MAX_OPERATORS
+) -> None:
+    """Raise :class:`QueryTooComplex` for a query nested or chained beyond the limits."""
+    if info.depth > max_depth:
+        raise QueryTooComplex(
+            f"The query nests {info.depth} levels of braces, parentheses and brackets; this "
+            f"server evaluates at most {max_depth} (R2P_MAX_QUERY_DEPTH). Flatten the query. "
+            "It was not run."
+        )
+    if info.operators > max_operators:
+        raise QueryTooComplex(
+            f"The query chains {info.operators} operators (UNION, OPTIONAL, MINUS, arithmetic, "
+            f"comparisons, path operators); this server evaluates at most {max_operators} "
+            "(R2P_MAX_QUERY_OPERATORS). Split the query. It was not run."
+        )
+
+
+def check_query(
+    text: str, max_depth: int = MAX_DEPTH, max_operators: int = MAX_OPERATORS
+) -> QueryInfo:
+    """Analyze ``text`` and raise :class:`QueryRefused` if it must never run, or
+    :class:`QueryTooComplex` if it nests or chains beyond the limits."""
     info = analyze(text)
     if info.update_keyword == "LOAD":
         raise QueryRefused(LOAD_REFUSAL)
@@ -35,4 +60,5 @@ def check_query(text: str) -> QueryInfo:
         raise QueryRefused(UPDATE_REFUSAL)
     if info.uses_service:
         raise QueryRefused(SERVICE_REFUSAL)
+    check_complexity(info, max_depth, max_operators)
     return info

@@ -69,7 +69,7 @@ class RemoteStore:
         """Check, send and re-serialize one query within its deadline."""
         started = time.monotonic()
         deadline = started + request.timeout
-        info = refuse.check_query(request.text)
+        info = refuse.check_query(request.text, request.max_depth, request.max_operators)
         if info.form is None:
             # Vendor pragmas before the query form (Virtuoso's "define get:soft" makes it
             # fetch FROM IRIs) are not SPARQL; nothing but a plain query leaves this server.

@@ -14,6 +14,10 @@ worker moves itself into an empty network namespace when Linux allows it (no rou
 anywhere, not even loopback), and once loaded it installs an audit hook refusing
 sockets, subprocesses and file reads outside Python's own directories.
 
+The worker's side is :mod:`r2p_graph.store.worker_process` (and the walls it puts up,
+:mod:`r2p_graph.store.sandbox`); how queries are shared between a fast and a heavy lane
+is :mod:`r2p_graph.store.lanes`.
+
 With ``query_workers = 0`` queries run in the serving process instead
 (:class:`InlineExecutor`): handy for the CLI and tests, but deadlines are then only
 checked, not enforced.
@@ -21,309 +25,51 @@ checked, not enforced.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import ctypes
-import importlib
-import json
+import logging
 import os
 import queue
-import site
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-import traceback
-from dataclasses import dataclass
+from collections import deque
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, NoReturn
 
 from r2p_graph.store import (
+    HeavyLaneFull,
     QueryFailed,
     QueryRefused,
     QueryRequest,
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooBig,
+    QueryTooComplex,
     StoreError,
     StoreUnavailable,
 )
+from r2p_graph.store.lanes import Lanes
+from r2p_graph.store.sandbox import isolate_network
+from r2p_graph.store.worker_process import ENGINES, Engine, EngineSpec, main, make_engine
 
-if TYPE_CHECKING:
-    from r2p_graph.store.loading import DatasetSnapshot
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "EngineSpec",
+    "InlineExecutor",
+    "WorkerPool",
+    "isolate_network",
+    "main",
+    "make_engine",
+]
 
-ENGINES = ("oxigraph", "rdflib")
-_ENGINE_MODULES = {
-    "oxigraph": "r2p_graph.store.oxigraph",
-    "rdflib": "r2p_graph.store.rdflib_engine",
-}
+log = logging.getLogger("r2p_graph.workers")
+
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
-_BLOCKED_EVENTS = frozenset(
-    {
-        "socket.connect",
-        "socket.bind",
-        "socket.getaddrinfo",
-        "socket.gethostbyname",
-        "socket.gethostbyaddr",
-        "socket.sendto",
-        "socket.sendmsg",
-        "urllib.Request",
-        "http.client.connect",
-        "ftplib.connect",
-        "smtplib.connect",
-        "subprocess.Popen",
-        "os.system",
-        "os.exec",
-        "os.posix_spawn",
-        "os.spawn",
-        "os.fork",
-        "webbrowser.open",
-    }
-)
-
-
-class Engine(Protocol):
-    """What a worker needs from an engine: evaluate one request."""
-
-    def evaluate(self, request: QueryRequest) -> QueryResult: ...
-
-
-@dataclass(frozen=True)
-class EngineSpec:
-    """Everything a worker needs to build its engine (sent to it as JSON)."""
-
-    engine: str
-    #: The dataset as N-Quads (the rdflib engine, and Oxigraph's private mode, load it).
-    snapshot: Path
-    union_default_graph: bool = True
-    isolate: bool = True
-    #: The served folder's on-disk Oxigraph store and restore table (see
-    #: :mod:`r2p_graph.store.ondisk`); None: load ``snapshot`` into memory.
-    store: Path | None = None
-    originals: Path | None = None
-    #: True when no triple is in two graphs (the shared store can then be used as is).
-    union_is_set: bool = False
-    #: Oxigraph: load the snapshot into each worker's memory even when ``store`` is given.
-    in_memory: bool = False
-
-    @classmethod
-    def for_snapshot(
-        cls,
-        engine: str,
-        snapshot: DatasetSnapshot,
-        *,
-        union_default_graph: bool,
-        isolate: bool,
-        in_memory: bool = False,
-    ) -> EngineSpec:
-        return cls(
-            engine=engine,
-            snapshot=snapshot.path,
-            union_default_graph=union_default_graph,
-            isolate=isolate,
-            store=snapshot.store,
-            originals=snapshot.originals,
-            union_is_set=snapshot.union_is_set,
-            in_memory=in_memory,
-        )
-
-    def readable(self) -> list[Path]:
-        """Folders the worker reads after it has loaded (the audit hook allows them)."""
-        return sorted({p.parent for p in (self.snapshot, self.store, self.originals) if p})
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "engine": self.engine,
-                "snapshot": str(self.snapshot),
-                "union_default_graph": self.union_default_graph,
-                "isolate": self.isolate,
-                "store": str(self.store) if self.store else None,
-                "originals": str(self.originals) if self.originals else None,
-                "union_is_set": self.union_is_set,
-                "in_memory": self.in_memory,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> EngineSpec:
-        data = json.loads(text)
-        return cls(
-            engine=str(data["engine"]),
-            snapshot=Path(data["snapshot"]),
-            union_default_graph=bool(data["union_default_graph"]),
-            isolate=bool(data["isolate"]),
-            store=Path(data["store"]) if data.get("store") else None,
-            originals=Path(data["originals"]) if data.get("originals") else None,
-            union_is_set=bool(data.get("union_is_set")),
-            in_memory=bool(data.get("in_memory")),
-        )
-
-
-def make_engine(spec: EngineSpec) -> Engine:
-    """Build the engine named in ``spec`` (imports are lazy: workers load only one)."""
-    if spec.engine == "oxigraph":
-        # each worker imports its own engine; the server never does
-        from r2p_graph.store.oxigraph import OxigraphEngine
-
-        return OxigraphEngine(
-            spec.snapshot,
-            union_default_graph=spec.union_default_graph,
-            store=spec.store,
-            originals=spec.originals,
-            union_is_set=spec.union_is_set,
-            in_memory=spec.in_memory,
-        )
-    if spec.engine == "rdflib":
-        # each worker imports its own engine; the server never does
-        from r2p_graph.store.rdflib_engine import RdflibEngine
-
-        return RdflibEngine(spec.snapshot, union_default_graph=spec.union_default_graph)
-    raise ValueError(f"unknown engine {spec.engine!r} (choose one of {', '.join(ENGINES)})")
-
-
-# --------------------------------------------------------------------------- worker side
-
-
-def isolate_network() -> str:
-    """Move this (single-threaded) process into a new, empty network namespace.
-
-    Returns what was achieved, for the logs. Best effort: without user namespaces or
-    CAP_SYS_ADMIN it does nothing, and the other safety layers remain.
-    """
-    if not sys.platform.startswith("linux"):
-        return "none (not Linux)"
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError as exc:  # pragma: no cover - libc is always there on Linux
-        return f"none ({exc})"
-    error = 0
-    for flags, label in (
-        (_CLONE_NEWUSER | _CLONE_NEWNET, "user+network namespace"),
-        (_CLONE_NEWNET, "network namespace"),
-    ):
-        if libc.unshare(flags) == 0:
-            return label
-        error = ctypes.get_errno()
-    return f"none ({os.strerror(error)})"
-
-
-def _allowed_roots(extra: list[Path]) -> tuple[str, ...]:
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(_PACKAGE_ROOT)}
-    try:
-        roots.update(site.getsitepackages())
-    except AttributeError:  # pragma: no cover - virtualenv oddities
-        pass
-    roots.update(p for p in sys.path if p and os.path.isdir(p))
-    roots.update(str(p) for p in extra)
-    return tuple(sorted(os.path.realpath(r) for r in roots))
-
-
-def install_audit_hook(extra_roots: list[Path]) -> None:
-    """Refuse network, subprocesses and file opens outside Python's own directories."""
-    roots = _allowed_roots(extra_roots)
-
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event in _BLOCKED_EVENTS:
-            raise PermissionError(f"{event} is not allowed in a query worker")
-        if event == "open" and args:
-            path = args[0]
-            if isinstance(path, int) or path is None:
-                return
-            real = os.path.realpath(os.fsdecode(path))
-            if not any(real == root or real.startswith(root + os.sep) for root in roots):
-                raise PermissionError(f"reading {real} is not allowed in a query worker")
-
-    sys.addaudithook(hook)
-
-
-def _reply(engine: Engine, request: Any) -> tuple[Any, ...]:
-    if not isinstance(request, QueryRequest):
-        return ("failed", "malformed request to the query worker")
-    try:
-        return ("ok", engine.evaluate(request))
-    except QuerySyntaxError as exc:
-        return ("syntax", str(exc), exc.position)
-    except QueryRefused as exc:
-        return ("refused", str(exc))
-    except QueryFailed as exc:
-        return ("failed", str(exc))
-    except MemoryError:
-        return ("failed", "the query needed more memory than the server has")
-    except Exception:
-        traceback.print_exc(file=sys.stderr)
-        return ("failed", "the query could not be evaluated (an internal error was logged)")
-
-
-def _preload(engine: str) -> None:
-    """Import the engine's modules (and pyoxigraph or rdflib) ahead of the dataset."""
-    module = _ENGINE_MODULES.get(engine)
-    if module is not None:
-        importlib.import_module(module)
-
-
-def serve_worker(
-    conn: Connection, spec: EngineSpec | None = None, *, engine: str = "", isolate: bool = True
-) -> int:
-    """The worker's life: isolate, load, say ready, answer requests until EOF.
-
-    Without ``spec`` the worker was started before the dataset was known: it imports its
-    engine (``engine``), then waits for the spec on ``conn``.
-    """
-    isolation = isolate_network() if isolate else "off"
-    if spec is None:
-        with contextlib.suppress(Exception):  # make_engine reports it, with context
-            _preload(engine)
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return 0
-        if not isinstance(message, str):
-            return 0
-        spec = EngineSpec.from_json(message)
-    try:
-        evaluator = make_engine(spec)
-    except Exception as exc:
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        return 1
-    install_audit_hook(spec.readable())
-    conn.send(("ready", isolation))
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return 0
-        if request is None:
-            return 0
-        conn.send(_reply(evaluator, request))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of a worker process (started by :class:`WorkerPool`)."""
-    parser = argparse.ArgumentParser(prog="r2p-graph query worker")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--engine", default="")
-    parser.add_argument("--isolate", type=int, default=1)
-    parser.add_argument("--spec", help="the EngineSpec as JSON (else read from --fd)")
-    args = parser.parse_args(argv)
-    conn = Connection(args.fd)
-    spec = EngineSpec.from_json(args.spec) if args.spec else None
-    try:
-        return serve_worker(
-            conn,
-            spec,
-            engine=spec.engine if spec else args.engine,
-            isolate=spec.isolate if spec else bool(args.isolate),
-        )
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        conn.close()
-
 
 # --------------------------------------------------------------------------- parent side
 
@@ -336,7 +82,7 @@ def child_path() -> str:
     return os.pathsep.join(dict.fromkeys(entries))
 
 
-def _unwrap(reply: Any) -> QueryResult:
+def _unwrap(reply: Any, limit_mb: int = 0) -> QueryResult:
     kind = reply[0] if isinstance(reply, tuple) and reply else None
     if kind == "ok" and isinstance(reply[1], QueryResult):
         return reply[1]
@@ -345,9 +91,22 @@ def _unwrap(reply: Any) -> QueryResult:
         raise QuerySyntaxError(str(reply[1]), position)
     if kind == "refused":
         raise QueryRefused(str(reply[1]))
+    if kind == "complex":
+        raise QueryTooComplex(str(reply[1]))
+    if kind == "memory":
+        raise QueryTooBig(memory_message(limit_mb))
     if kind == "failed":
         raise QueryFailed(str(reply[1]))
     raise StoreUnavailable("the query worker sent an unexpected answer")
+
+
+def memory_message(limit_mb: int) -> str:
+    limit = f" of {limit_mb} MiB per query (R2P_QUERY_MEMORY_MB)" if limit_mb > 0 else ""
+    return (
+        f"The query needed more memory than this server allows{limit} and was stopped. "
+        "Add a LIMIT, drop an ORDER BY over a large product, or ask for a smaller part of "
+        "the data."
+    )
 
 
 def timeout_message(timeout: float) -> str:
@@ -358,13 +117,18 @@ def timeout_message(timeout: float) -> str:
 
 
 class _Worker:
-    """One worker subprocess and the parent's end of its socket pair."""
+    """One worker subprocess and the parent's end of its socket pair.
+
+    The worker's stderr is read by a thread of this process: each line goes to the log
+    (prefixed with the worker's pid), and the last few are kept to say why it died.
+    """
 
     def __init__(self, engine: str, isolate: bool) -> None:
         parent_sock, child_sock = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = child_path()
-        code = "import sys; from r2p_graph.store.workers import main; sys.exit(main())"
+        env["RUST_BACKTRACE"] = "0"  # a failed allocation: one line, not a backtrace
+        code = "import sys; from r2p_graph.store.worker_process import main; sys.exit(main())"
         try:
             self.proc = subprocess.Popen(
                 [
@@ -382,6 +146,7 @@ class _Worker:
                 pass_fds=(child_sock.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
                 env=env,
                 close_fds=True,
             )
@@ -389,8 +154,27 @@ class _Worker:
             child_sock.close()
         self.conn = Connection(parent_sock.detach())
         self.isolation = "unknown"
+        self.limits = ""
         self._lock = threading.Lock()
         self._killed = False
+        #: True when this process killed the worker (a deadline), not the worker's fault.
+        self.killed_here = False
+        self.last_lines: deque[str] = deque(maxlen=20)
+        self._reader = threading.Thread(
+            target=self._read_stderr, name=f"r2p-worker-{self.proc.pid}-stderr", daemon=True
+        )
+        self._reader.start()
+
+    def _read_stderr(self) -> None:
+        stream = self.proc.stderr
+        if stream is None:  # pragma: no cover - always a pipe
+            return
+        with stream:
+            for raw in stream:
+                line = raw.decode("utf-8", "replace").rstrip()
+                if line:
+                    self.last_lines.append(line)
+                    log.warning("query worker %d: %s", self.proc.pid, line)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -406,6 +190,7 @@ class _Worker:
                 return
             self._killed = True
             if self.proc.poll() is None:
+                self.killed_here = True
                 self.proc.kill()
             try:
                 self.proc.wait(timeout=5)
@@ -413,9 +198,42 @@ class _Worker:
                 pass
             self.conn.close()
 
+    def death(self) -> tuple[str, bool]:
+        """Why the worker stopped, for the log, and whether it ran out of memory."""
+        try:
+            status = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - it closed its socket
+            return "it closed its connection but is still running", False
+        self._reader.join(timeout=2)
+        lines = list(self.last_lines)
+        memory = any("memory allocation of" in line or "MemoryError" in line for line in lines)
+        if status < 0:
+            try:
+                how = f"killed by {signal.Signals(-status).name}"
+            except ValueError:
+                how = f"killed by signal {-status}"
+        else:
+            how = f"exited with status {status}"
+        stack = any("overflow" in line and "stack" in line for line in lines)
+        if status == -signal.SIGSEGV or stack:
+            how += " (a segfault: most likely its stack overflowed)"
+        if lines:
+            how += f"; its last words: {lines[-1][:300]}"
+        return how, memory
+
+
+def _excerpt(text: str, limit: int = 500) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
+
 
 class WorkerPool:
-    """A fixed number of query workers; each query borrows one until it answers.
+    """Query workers in two lanes; each query borrows one worker until it answers.
+
+    ``size`` workers are always left to queries within the fast lane's budget; with
+    ``heavy > 0``, ``heavy`` more are started, and at most ``heavy`` queries may run past
+    the budget at once (see :mod:`r2p_graph.store.lanes`). With ``heavy = 0`` there are no
+    lanes: every query may run to its deadline.
 
     ``spec`` may be given later, to :meth:`start`: :meth:`launch_early` then starts the
     processes at once, so that Python and the engine import while the caller is still
@@ -430,6 +248,9 @@ class WorkerPool:
         start_timeout: float = 600.0,
         engine: str = "oxigraph",
         isolate: bool = True,
+        heavy: int = 0,
+        heavy_per_client: int = 0,
+        budget: float = 0.5,
     ) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
@@ -437,9 +258,11 @@ class WorkerPool:
         self.engine = spec.engine if spec is not None else engine
         self.isolate = spec.isolate if spec is not None else isolate
         self._early: list[_Worker] = []
-        self.size = size
+        self.lanes = Lanes(max(0, heavy), heavy_per_client, budget)
+        self.size = size + self.lanes.heavy
         self.start_timeout = start_timeout
         self.isolation = "unknown"
+        self.limits = ""
         self.last_error: str | None = None
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -447,6 +270,7 @@ class WorkerPool:
         self._closed = False
         self.timeouts = 0
         self.restarts = 0
+        self.deaths = 0
 
     # -- life cycle
 
@@ -477,6 +301,8 @@ class WorkerPool:
                 if isinstance(message, tuple) and message and message[0] == "ready":
                     worker.isolation = str(message[1])
                     self.isolation = worker.isolation
+                    if len(message) > 2:
+                        worker.limits = self.limits = str(message[2])
                     return True
                 if isinstance(message, tuple) and len(message) > 1:
                     self.last_error = str(message[1])
@@ -532,6 +358,11 @@ class WorkerPool:
         else:
             self._idle.put(worker)
 
+    def _retire(self, worker: _Worker) -> None:
+        """Kill ``worker`` (it is past its deadline or broken) and start another."""
+        self._discard(worker)
+        self._replace_later()
+
     def ready(self) -> bool:
         with self._lock:
             return not self._closed and any(w.alive() for w in self._workers)
@@ -547,6 +378,50 @@ class WorkerPool:
 
     def run(self, request: QueryRequest, deadline: float) -> QueryResult:
         """Evaluate ``request`` in a worker; ``deadline`` is a ``time.monotonic()`` value."""
+        lanes = self.lanes
+        if not lanes.enabled:
+            worker = self._borrow(request, deadline)
+            return self._collect(worker, request, deadline)
+        if lanes.known_heavy(request.text):
+            # It outgrew the budget lately: straight to the heavy lane, or refused now.
+            self._enter_heavy(request)
+            try:
+                worker = self._borrow(request, deadline)
+                started = time.monotonic()
+                result = self._collect(worker, request, deadline)
+                if time.monotonic() - started < lanes.budget:
+                    lanes.forget(request.text)
+                return result
+            finally:
+                lanes.leave(request.client)
+        worker = self._borrow(request, deadline)
+        budget_end = min(deadline, time.monotonic() + lanes.budget)
+        answered = self._wait(worker, request, budget_end)
+        if answered or time.monotonic() >= deadline:
+            return self._collect(worker, request, deadline)
+        lanes.remember(request.text)
+        try:
+            self._enter_heavy(request)
+        except HeavyLaneFull:
+            self._retire(worker)
+            raise
+        try:
+            return self._collect(worker, request, deadline)
+        finally:
+            lanes.leave(request.client)
+
+    def _enter_heavy(self, request: QueryRequest) -> None:
+        why = self.lanes.enter(request.client)
+        if why is not None:
+            raise HeavyLaneFull(
+                f"This query runs longer than {self.lanes.budget:g} s, the budget of the fast "
+                f"lane, and {why}, so it was stopped. Try again in a few seconds, or add a "
+                "LIMIT or ask for a smaller part of the data.",
+                retry_after=max(1, round(request.timeout / 2)),
+            )
+
+    def _borrow(self, request: QueryRequest, deadline: float) -> _Worker:
+        """An idle, live worker with ``request`` sent to it."""
         while True:
             if self._closed:
                 raise StoreUnavailable("the store is closed")
@@ -562,35 +437,60 @@ class WorkerPool:
                     + " (Every query worker stayed busy with other queries.)"
                 ) from None
             if not worker.alive():
-                self._discard(worker)
-                self._replace_later()
+                self._retire(worker)
                 continue
             try:
                 worker.conn.send(request)
             except OSError:
-                self._discard(worker)
-                self._replace_later()
+                self._retire(worker)
                 continue
-            return self._collect(worker, request, deadline)
+            return worker
+
+    def _wait(self, worker: _Worker, request: QueryRequest, until: float) -> bool:
+        """Wait for ``worker``'s answer until ``until``: True when one is ready (or the
+        worker stopped: :meth:`_collect` then says so)."""
+        try:
+            return worker.conn.poll(max(0.0, until - time.monotonic()))
+        except (EOFError, OSError):
+            return True
 
     def _collect(self, worker: _Worker, request: QueryRequest, deadline: float) -> QueryResult:
         try:
             answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
             reply = worker.conn.recv() if answered else None
         except (EOFError, OSError):
-            self._discard(worker)
-            self._replace_later()
-            raise StoreUnavailable(
-                "The query worker stopped while evaluating this query (it may have run out "
-                "of memory); it is being restarted."
-            ) from None
+            self._died(worker, request)
         if not answered:
             self.timeouts += 1
-            self._discard(worker)
-            self._replace_later()
+            self._retire(worker)
             raise QueryTimeout(timeout_message(request.timeout))
         self._idle.put(worker)
-        return _unwrap(reply)
+        limit = self.spec.query_memory_mb if self.spec is not None else 0
+        return _unwrap(reply, limit)
+
+    def _died(self, worker: _Worker, request: QueryRequest) -> NoReturn:
+        """A worker stopped while evaluating ``request``: log it with the request, start
+        another, and tell the client what happened."""
+        self.deaths += 1
+        how, memory = worker.death()
+        self._retire(worker)
+        limit = self.spec.query_memory_mb if self.spec is not None else 0
+        if memory or (limit > 0 and worker.proc.returncode == -signal.SIGABRT):
+            log.warning(
+                "query worker %d stopped: the query needed more than its memory limit "
+                "(%s); client %s, query: %s",
+                worker.proc.pid, worker.limits or f"{limit} MiB", request.client or "-",
+                _excerpt(request.text),
+            )
+            raise QueryTooBig(memory_message(limit))
+        log.error(
+            "query worker %d died while evaluating a query: %s; client %s, query: %s",
+            worker.proc.pid, how, request.client or "-", _excerpt(request.text),
+        )
+        raise StoreUnavailable(
+            "The query worker stopped while evaluating this query (the server logged it "
+            "with the query); it is being restarted."
+        )
 
 
 class InlineExecutor:
@@ -617,7 +517,7 @@ class InlineExecutor:
             except StoreError:
                 raise
             except MemoryError:
-                raise QueryFailed("the query needed more memory than the server has") from None
+                raise QueryTooBig(memory_message(0)) from None
 
     def close(self) -> None:
         self._engine = None

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import weakref
-from functools import partial
+from typing import Any
 
 from flask import Flask
 
 from r2p_graph.config import Settings
-from r2p_graph.pipeline.build import ensure_build
+from r2p_graph.pipeline.build import ServedBuild
 from r2p_graph.store import Store
 from r2p_graph.store.factory import open_store
 from r2p_graph.web import discovery, errors, ops, protocol, ui
 from r2p_graph.web.context import EXTENSION_KEY, WebContext
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, build: Any = None
+) -> Flask:
     """Build the web application.
 
     ``settings`` default to :meth:`Settings.from_env`. Without a ``store``, the app opens
@@ -25,19 +27,22 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     ``/health`` answers at once, ``/ready`` once the data is in, and queries sent before
     then wait (up to their deadline) or get 503. A store passed in stays the caller's to
     close; one opened here is closed when the app is garbage-collected or the process
-    exits.
+    exits. ``build`` is the :class:`~r2p_graph.pipeline.build.ServedBuild` a passed-in
+    store loads, if any: when the data does not build and the last good build is served,
+    its warning shows on /health and every page.
     """
     settings = settings if settings is not None else Settings.from_env()
     owns_store = store is None
     if store is None:
         # The app factory builds (or finds the cached build), then the store opens it.
-        store = open_store(settings, wait=False, snapshot=partial(ensure_build, settings))
+        build = ServedBuild(settings, strict=settings.strict_build)
+        store = open_store(settings, wait=False, snapshot=build)
 
     app = Flask("r2p_graph.web")
     # Werkzeug enforces this while the body is read: 413 above it.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions[EXTENSION_KEY] = WebContext(
-        settings=settings, store=store, owns_store=owns_store
+        settings=settings, store=store, owns_store=owns_store, build=build
     )
 
     errors.register(app)

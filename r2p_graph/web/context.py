@@ -23,6 +23,9 @@ class WebContext:
     owns_store: bool = False
     #: Cached VoID statistics (computed once, on first request).
     void_stats: Any = None
+    #: The build being served (:class:`r2p_graph.pipeline.build.ServedBuild`), when the
+    #: server serves the project's dataset; says when it fell back to the last good one.
+    build: Any = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -30,6 +33,14 @@ def web_context() -> WebContext:
     ctx = current_app.extensions[EXTENSION_KEY]
     assert isinstance(ctx, WebContext)
     return ctx
+
+
+def data_warning() -> str | None:
+    """One line when the server serves the last good build because the data does not
+    build (shown on /health, on every page and in a header), else None."""
+    build = web_context().build
+    warning = getattr(build, "warning", None)
+    return warning if isinstance(warning, str) else None
 
 
 def public_base() -> str:

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from r2p_graph.store import (
+    HeavyLaneFull,
     QueryRequest,
     QueryTimeout,
     StoreError,
@@ -232,7 +233,7 @@ def void() -> Response:
     store = web_context().store
     try:
         stats = void_stats()
-    except (QueryTimeout, StoreUnavailable):
+    except (QueryTimeout, StoreUnavailable, HeavyLaneFull):
         raise  # 503, by the app's handlers (errors.py)
     except StoreError as exc:
         raise ApiError(503, f"The dataset statistics could not be computed: {exc}") from None

@@ -1,8 +1,9 @@
 """Error responses: always a short, plain-text explanation; never a stack trace.
 
 Handlers raise :class:`ApiError` for anything the client did wrong or the server
-refuses. A store that is down or a query past its deadline is answered here, once for
-every handler: ``503`` (with ``Retry-After`` when the store is not ready). Werkzeug's
+refuses. A store that is down, a query past its deadline or refused by a full heavy lane
+is answered here, once for every handler: ``503`` (with ``Retry-After`` when the store is
+not ready or the heavy lane is full); a query that needed more memory than allowed, 400. Werkzeug's
 own HTTP errors (404, 405, 413, ...) and any unexpected exception are turned into the
 same plain-text shape here, so even a bug answers a readable 500 without internals (the
 traceback goes to the server log only).
@@ -16,7 +17,7 @@ from collections.abc import Mapping
 from flask import Flask, Response, g
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from r2p_graph.store import QueryTimeout, StoreUnavailable
+from r2p_graph.store import HeavyLaneFull, QueryTimeout, QueryTooBig, StoreUnavailable
 
 log = logging.getLogger("r2p_graph.web")
 
@@ -62,6 +63,16 @@ def _query_timeout(error: QueryTimeout) -> Response:
     return _api_error(ApiError(503, str(error), kind="timeout"))
 
 
+def _heavy_lane_full(error: HeavyLaneFull) -> Response:
+    return _api_error(
+        ApiError(503, str(error), headers={"Retry-After": str(error.retry_after)}, kind="busy")
+    )
+
+
+def _query_too_big(error: QueryTooBig) -> Response:
+    return _api_error(ApiError(400, str(error), kind="memory"))
+
+
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     g.r2p_error = str(status)
@@ -97,5 +108,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
     app.register_error_handler(QueryTimeout, _query_timeout)
+    app.register_error_handler(HeavyLaneFull, _heavy_lane_full)
+    app.register_error_handler(QueryTooBig, _query_too_big)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

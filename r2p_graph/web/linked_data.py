@@ -29,7 +29,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
 from r2p_graph.ontology_docs import ontology_html
 from r2p_graph.store import formats
-from r2p_graph.web import labels, negotiation, sparql_client
+from r2p_graph.web import labels, negotiation, ops, sparql_client
 from r2p_graph.web.context import public_base, web_context
 from r2p_graph.web.negotiation import HTML
 from r2p_graph.web.views import resource as resource_view
@@ -139,13 +139,26 @@ def html_response(html: str, path: str) -> Response:
     return _finish(response, path, HTML)
 
 
+def malformed(path: str) -> Response:
+    """404 for a path that cannot stand for an IRI (a stray ``%``, a space, ``<`` ...):
+    no resource has that name, and no query is sent to find out."""
+    body = (
+        f"404 Not Found: {path!a} names no resource: an IRI cannot be written so "
+        "(every % must start a percent-encoded UTF-8 byte, %XX; no spaces, <, >, \", {, }, "
+        "|, ^ or `).\n"
+    )
+    response = Response(body, status=404, mimetype="text/plain")
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    return response
+
+
 def serve_resource(iri: str, path: str) -> Response:
     """The negotiated answer for one IRI of the dataset."""
+    if not sparql_client.safe_iri(iri):
+        return malformed(path)
     media = choose_format()
     if media is None:
         return not_acceptable(path)
-    if not sparql_client.safe_iri(iri):
-        return not_found(iri, path, media)
     data = resource_view.describe(iri)
     if not len(data):
         data = resource_view.describe_inverse(iri)
@@ -194,7 +207,13 @@ def ontology() -> Response:
         return not_acceptable(path)
     if media == HTML:
 
-        return html_response(ontology_html(web_context().settings, public_base()), path)
+        page = ontology_html(web_context().settings, public_base())
+        response = html_response(page, path)
+        # pyLODE's page carries its stylesheet inline: allowed by hash, nothing else.
+        response.headers["Content-Security-Policy"] = ops.content_security_policy(
+            web_context().settings, style_hashes=ops.inline_style_hashes(page)
+        )
+        return response
     return rdf_response(ontology_graph(), media, path)
 
 
@@ -204,8 +223,10 @@ def ontology_version(rest: str) -> Response:
     ``def/`` is looked up like any other IRI."""
     path = f"/def/{rest}"
     iri = labels.iri_for_path(path)
+    if not sparql_client.safe_iri(iri):
+        return malformed(path)
     minter = Minter(web_context().settings.base_iri)
-    if sparql_client.safe_iri(iri) and sparql_client.ask(
+    if sparql_client.ask(
         f"ASK {{ <{minter.ontology}> <http://www.w3.org/2002/07/owl#versionIRI> <{iri}> }}"
     ):
         return ontology()
@@ -220,12 +241,14 @@ def named_graph(name: str) -> Response:
     """A named graph of the dataset: what it is, how big, where to get it."""
     path = f"/graph/{name}"
     iri = labels.iri_for_path(path)
+    if not sparql_client.safe_iri(iri):
+        return malformed(path)
     media = choose_format()
     if media is None:
         return not_acceptable(path)
     store = web_context().store
     counts = store.stats().graphs
-    if iri not in counts or not sparql_client.safe_iri(iri):
+    if iri not in counts:
         return serve_resource(iri, path)
     root = public_base()
     graph = resource_view.describe(iri)

@@ -12,9 +12,12 @@ Only the :class:`~r2p_graph.store.Store` interface is used here; engines never a
 * ``format`` (``json``, ``xml``, ``csv``, ``tsv`` / ``turtle``, ``nt``, ``jsonld``,
   ``rdfxml`` or a media type) overrides the Accept header.
 
-Status codes: 400 malformed request or query (with the error position), 403 updates,
-``LOAD`` and ``SERVICE`` (refused, never run), 406 no acceptable format, 413 body or POSTed
-query too long, 414 query too long in a GET, 503 deadline passed or store not ready.
+Status codes: 400 malformed request or query (with the error position), a query nested
+or chained too deep (refused before evaluation) or one that needed more memory than a
+query may use; 403 updates, ``LOAD`` and ``SERVICE`` (refused, never run); 406 no
+acceptable format; 413 body or POSTed query too long; 414 query too long in a GET; 503
+deadline passed, store not ready, or the query outgrew the fast lane while the heavy lane
+was full (with ``Retry-After``).
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ from flask import Blueprint, Response, g, request
 
 from r2p_graph.config import Settings
 from r2p_graph.store import (
+    HeavyLaneFull,
     QueryFailed,
     QueryRefused,
     QueryRequest,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooBig,
+    QueryTooComplex,
     StoreError,
     StoreUnavailable,
     formats,
@@ -246,6 +252,10 @@ def sparql() -> Response:
         raise _refuse_update()
     if info.uses_service:
         raise ApiError(403, refuse.SERVICE_REFUSAL, kind="refused")
+    try:
+        refuse.check_complexity(info, settings.max_query_depth, settings.max_query_operators)
+    except QueryTooComplex as exc:
+        raise ApiError(400, str(exc), kind="too-complex") from None
     media_type = negotiation.choose(
         formats.types_for_form(info.form), _values(params, "format")
     )
@@ -259,6 +269,10 @@ def sparql() -> Response:
         timeout=timeout,
         max_rows=settings.max_rows,
         base_iri=endpoint_url(),
+        max_depth=settings.max_query_depth,
+        max_operators=settings.max_query_operators,
+        max_bytes=settings.max_answer_bytes,
+        client=request.remote_addr or "",
     )
     started = time.perf_counter()
     try:
@@ -267,8 +281,10 @@ def sparql() -> Response:
         raise ApiError(400, syntax_message(text, exc), kind="syntax") from None
     except QueryRefused as exc:
         raise ApiError(403, str(exc), kind="refused") from None
-    except (QueryTimeout, StoreUnavailable):
-        raise  # 503, by the app's handlers (errors.py)
+    except QueryTooComplex as exc:
+        raise ApiError(400, str(exc), kind="too-complex") from None
+    except (QueryTimeout, StoreUnavailable, HeavyLaneFull, QueryTooBig):
+        raise  # 503 / 400, by the app's handlers (errors.py)
     except QueryFailed as exc:
         raise ApiError(400, f"The query could not be evaluated: {exc}", kind="failed") from None
     except StoreError as exc:
@@ -284,6 +300,8 @@ def sparql() -> Response:
         ("Vary", "Accept"),
         ("X-R2P-Result-Size", str(result.size)),
     ]
-    if result.truncated:
+    if result.truncated and result.form in ("CONSTRUCT", "DESCRIBE"):
+        headers.append(("X-R2P-Results-Truncated", f"max_bytes={settings.max_answer_bytes}"))
+    elif result.truncated:
         headers.append(("X-R2P-Results-Truncated", f"max_rows={settings.max_rows}"))
     return Response(result.body, status=200, headers=headers)

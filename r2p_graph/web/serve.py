@@ -12,11 +12,10 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from functools import partial
 from types import FrameType
 
 from r2p_graph.config import Settings
-from r2p_graph.pipeline.build import ensure_build
+from r2p_graph.pipeline.build import ServedBuild
 from r2p_graph.store import StoreUnavailable
 from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.store.loading import DatasetLoadError, GraphSource
@@ -28,7 +27,7 @@ def run_serve(
     settings: Settings,
     files: Sequence[str | os.PathLike[str] | GraphSource],
     *,
-    threads: int = 8,
+    threads: int | None = None,
 ) -> int:
     """Load ``files`` (or, if none, the project's dataset) and serve them until stopped.
 
@@ -37,7 +36,9 @@ def run_serve(
     into the default graph, or into a named graph when written ``FILE=GRAPH_IRI``. By
     default (``Settings.union_default_graph``) a query without a dataset sees the merge
     of all graphs. Serves on ``settings.host:settings.port`` (port 0 picks a free one)
-    with ``threads`` HTTP threads and ``settings.query_workers`` query processes.
+    with ``threads`` HTTP threads (default ``settings.http_threads``) and the query
+    processes of ``settings.query_workers`` and ``settings.heavy_lane``, behind the
+    HTTP stack of :mod:`r2p_graph.web.http_server`.
 
     Returns a process exit status: 0 after a clean stop (Ctrl-C / SIGTERM), 2 when the
     data cannot be loaded.
@@ -47,41 +48,35 @@ def run_serve(
         log.info("data: %s", settings.data_origin())
     try:
         # Loads in the background: the web app imports meanwhile, the workers start.
-        store = open_store(
-            settings, list(files), wait=False, snapshot=partial(ensure_build, settings)
-        )
+        build = ServedBuild(settings, strict=settings.strict_build)
+        store = open_store(settings, list(files), wait=False, snapshot=build)
     except (DatasetLoadError, StoreUnavailable, ValueError) as exc:
         print(f"r2p-graph serve: {exc}", file=sys.stderr)
         return 2
     try:
         # start-up: imported while the store loads in the background
-        from waitress import create_server
-
-        # start-up: imported while the store loads in the background
         from r2p_graph.web.app import create_app
+        from r2p_graph.web.http_server import make_server
 
-        app = create_app(settings, store=store)
+        app = create_app(settings, store=store, build=None if files else build)
         if isinstance(store, LocalStore) and not store.wait_ready():
             failure = store.load_exception
             if isinstance(failure, ImportError):  # the default dataset needs the pipeline
                 message = f"cannot build the default dataset ({failure})"
+            elif build.error is not None:
+                message = "the data does not build" + (
+                    " (--strict: the last good build is not served)"
+                    if settings.strict_build
+                    else " and there is no earlier good build to serve"
+                ) + f":\n{build.error}"
             elif isinstance(failure, (DatasetLoadError, StoreUnavailable, ValueError)):
                 message = str(failure)
             else:
                 message = store.load_error or "the dataset could not be loaded"
             print(f"r2p-graph serve: {message}", file=sys.stderr)
             return 2
-        server = create_server(
-            app,
-            host=settings.host,
-            port=settings.port,
-            threads=threads,
-            ident="r2p-graph",
-            # Let the app, not waitress, answer long URLs (414) and big bodies (413).
-            max_request_header_size=max(262_144, settings.max_query_chars * 3 + 65_536),
-            max_request_body_size=settings.max_body_bytes * 2 + 65_536,
-            clear_untrusted_proxy_headers=True,
-        )
+        server = make_server(app, settings if threads is None else settings.replace(
+            http_threads=threads))
         host = getattr(server, "effective_host", settings.host)
         port = getattr(server, "effective_port", settings.port)
         backing = (
@@ -126,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("oxigraph", "rdflib"))
     parser.add_argument("--timeout", type=float, dest="query_timeout", help="query deadline (s)")
     parser.add_argument("--workers", type=int, dest="query_workers", help="query processes")
+    parser.add_argument(
+        "--strict", action="store_true", help="refuse to start when the data does not build"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env(
         host=args.host,
@@ -133,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine=args.engine,
         query_timeout=args.query_timeout,
         query_workers=args.query_workers,
+        strict_build=True if args.strict else None,
     )
     return run_serve(settings, args.files)
 

@@ -12,11 +12,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask import has_request_context
+from flask import request as http_request
 from rdflib import Graph, Namespace
 
 from r2p_graph import vocab as namespaces
 from r2p_graph.ids import Minter
-from r2p_graph.store import QueryRequest, QueryTimeout, StoreError, StoreUnavailable, formats
+from r2p_graph.store import (
+    HeavyLaneFull,
+    QueryRequest,
+    QueryTimeout,
+    QueryTooBig,
+    StoreError,
+    StoreUnavailable,
+    formats,
+)
 from r2p_graph.web.context import web_context
 from r2p_graph.web.errors import ApiError
 
@@ -28,7 +38,14 @@ VOID = Namespace(namespaces.VOID)
 #: Prefixes for Turtle and JSON-LD output and for compact names on pages.
 PREFIXES: dict[str, str] = dict(namespaces.PAGE_PREFIXES)
 
-_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*$")
+_SAFE_IRI = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.\-]*:"
+    # No characters SPARQL forbids in <...>, none outside RFC 3987's ranges (controls,
+    # surrogates, U+FFFD that stands for undecodable bytes), and every % starts a
+    # percent-encoded byte: Oxigraph refuses the IRI otherwise.
+    r"(?:[^<>\"{}|^`\\\x00-\x20%\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufff0-\uffff]"
+    r"|%[0-9A-Fa-f]{2})*$"
+)
 #: IRIs per VALUES block of a batched query.
 VALUES_CHUNK = 300
 
@@ -86,6 +103,9 @@ def _request(
         media_type=media_type,
         timeout=ctx.settings.query_timeout,
         max_rows=max_rows or ctx.settings.max_rows,
+        max_depth=ctx.settings.max_query_depth,
+        max_operators=ctx.settings.max_query_operators,
+        client=(http_request.remote_addr or "") if has_request_context() else "",
     )
 
 
@@ -99,8 +119,8 @@ def _run(
     request = _request(text, media_type, max_rows=max_rows, default_graphs=default_graphs)
     try:
         return store.query(request).body
-    except (StoreUnavailable, QueryTimeout):
-        raise  # 503, by the app's handlers (errors.py)
+    except (StoreUnavailable, QueryTimeout, HeavyLaneFull, QueryTooBig):
+        raise  # 503 / 400, by the app's handlers (errors.py)
     except StoreError as exc:  # a bug in one of our own queries, never the client's
         raise ApiError(500, f"A query of this page failed: {exc}", kind="internal") from None
 

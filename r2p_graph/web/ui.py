@@ -25,8 +25,9 @@ from flask import Blueprint, Flask, Response, abort, render_template
 
 from r2p_graph.ids import Minter
 from r2p_graph.queries import competency_queries
-from r2p_graph.web import charts, downloads, labels, linked_data, sparql_client
+from r2p_graph.web import charts, downloads, labels, linked_data, ops, sparql_client
 from r2p_graph.web.context import (
+    data_warning,
     endpoint_url,
     html_page,
     package_version,
@@ -48,7 +49,11 @@ bp = Blueprint(
 
 @bp.app_context_processor
 def _site() -> dict[str, Any]:
-    return {"site_root": public_base(), "package_version": package_version()}
+    return {
+        "site_root": public_base(),
+        "package_version": package_version(),
+        "data_warning": data_warning(),
+    }
 
 
 def query_link(text: str, title: str | None = None) -> str:
@@ -170,7 +175,7 @@ def query_ui() -> Response:
             for e in examples
         ],
     }
-    return html_page(
+    response = html_page(
         render_template(
             "query.html",
             examples=examples,
@@ -178,6 +183,16 @@ def query_ui() -> Response:
             config_json=resource.script_safe(json.dumps(config)),
         )
     )
+    response.headers["Content-Security-Policy"] = ops.content_security_policy(
+        web_context().settings, style_hashes=(YASGUI_STYLE,)
+    )
+    return response
+
+
+#: The one <style> block the vendored YASGUI adds (the result table's column resizer,
+#: always the same text), allowed by its hash. After updating YASGUI, the browser test
+#: of the query page names the new hash if it changed.
+YASGUI_STYLE = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
 
 
 # --- charts ----------------------------------------------------------------------------

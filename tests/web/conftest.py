@@ -24,11 +24,11 @@ from typing import Any
 
 import pytest
 import requests
-from waitress import create_server
 
 from r2p_graph.config import Settings
 from r2p_graph.store.factory import LocalStore, open_store
 from r2p_graph.web.app import create_app
+from r2p_graph.web.http_server import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -113,7 +113,8 @@ def live_server(files: Sequence[str | Path], **overrides: Any) -> Iterator[LiveS
     settings = quiet_settings(**overrides)
     store = open_store(settings, [str(f) for f in files], wait=True)
     app = create_app(settings, store=store)
-    server = create_server(app, host="127.0.0.1", port=0, threads=8, ident="r2p-test")
+    # The production HTTP stack (poll, connection limits, request deadlines).
+    server = make_server(app, settings, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.run, name="r2p-test-server", daemon=True)
     thread.start()
     live = LiveServer(

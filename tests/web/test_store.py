@@ -288,7 +288,7 @@ def test_workers_lose_network_access(canary: Canary) -> None:
     done = run_python(
         f"""
         import socket
-        from r2p_graph.store.workers import isolate_network
+        from r2p_graph.store.sandbox import isolate_network
         state = isolate_network()
         try:
             socket.create_connection(("{host}", {port}), timeout=2).close()
@@ -315,7 +315,7 @@ def test_the_audit_hook_refuses_files_sockets_and_processes(tmp_path: Path) -> N
     done = run_python(
         f"""
         import socket, subprocess
-        from r2p_graph.store.workers import install_audit_hook
+        from r2p_graph.store.sandbox import install_audit_hook
         install_audit_hook([])
         outcomes = []
         for attempt in (
