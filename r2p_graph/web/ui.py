@@ -25,7 +25,7 @@ from flask import Blueprint, Flask, Response, abort, render_template
 
 from r2p_graph.ids import Minter
 from r2p_graph.queries import competency_queries
-from r2p_graph.web import charts, downloads, labels, linked_data, sparql_client
+from r2p_graph.web import charts, downloads, explore, labels, linked_data, sparql_client
 from r2p_graph.web.context import (
     endpoint_url,
     html_page,
@@ -220,5 +220,6 @@ def register(app: Flask) -> None:
     """Install the site: home, query UI, charts, downloads, assets, dereferenceable IRIs."""
     app.register_blueprint(bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(explore.bp)
     app.register_blueprint(linked_data.bp)
 
