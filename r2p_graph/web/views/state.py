@@ -25,6 +25,7 @@ class Fact:
     kind: str  # participation, claim, stance
     item: Link
     value: Link | None = None
+    target: Link | None = None
     extra: list[Link] = field(default_factory=list)
     sources: list[Link] = field(default_factory=list)
 
@@ -79,7 +80,7 @@ def state_sections(iri: str, label: Labeller) -> dict[str, Any]:
     text = site_query("pages/state-timeline", base_iri())
     rows = sparql_client.select(text + f"\nVALUES ?state {{ {sparql_client.ref(iri)} }}\n")
     for row in rows:
-        for name in ("meeting", "item", "value", "extra", "source"):
+        for name in ("meeting", "item", "value", "extra", "target", "source"):
             if name in row and row[name].is_iri:
                 label.want(row[name].value)
     label.resolve()
@@ -109,6 +110,8 @@ def state_sections(iri: str, label: Labeller) -> dict[str, Any]:
             fact = found
             if "value" in row and fact.value is None:
                 fact.value = link_for(row["value"].value, label)
+            if "target" in row and fact.target is None:
+                fact.target = link_for(row["target"].value, label)
             if "extra" in row and all(e.iri != row["extra"].value for e in fact.extra):
                 fact.extra.append(link_for(row["extra"].value, label))
         if "source" in row and all(s.iri != row["source"].value for s in fact.sources):

@@ -33,6 +33,7 @@ _MULTI = ("by", "behalf", "speaker", "pillar", "theme", "situation", "crime")
 class StanceCell:
     value: Link
     judged_by: list[Link] = field(default_factory=list)
+    target: Link | None = None
 
 
 @dataclass
@@ -66,6 +67,7 @@ class StatementRow:
         for key in _MULTI:
             out[key] = [{"iri": link.iri, "label": link.label} for link in self.links.get(key, [])]
         out["stance"] = [{"value": s.value.label, "iri": s.value.iri,
+                          "toward": s.target.label if s.target else "",
                           "judged_by": [j.label for j in s.judged_by]} for s in self.stances]
         out["quotes"] = self.quotes
         return out
@@ -87,7 +89,7 @@ def all_statements(label: Labeller) -> list[StatementRow]:
     label.want(*group_iris)
     for row in facts:
         label.want(row["statement"].value)
-        for name in ("value", "extra"):
+        for name in ("value", "extra", "target"):
             if name in row and row[name].is_iri:
                 label.want(row[name].value)
     label.resolve()
@@ -106,6 +108,8 @@ def all_statements(label: Labeller) -> list[StatementRow]:
             if cell is None:
                 cell = StanceCell(value=link_for(value.value, label))
                 entry.stances.append(cell)
+            if "target" in row and cell.target is None:
+                cell.target = link_for(row["target"].value, label)
             if "extra" in row and all(j.iri != row["extra"].value for j in cell.judged_by):
                 cell.judged_by.append(link_for(row["extra"].value, label))
         elif key == "quote":
