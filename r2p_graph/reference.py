@@ -9,6 +9,10 @@ packages (the ``reference`` extra of this project pins them):
 * ``rigour`` (PyPI ``rigour``, OpenSanctions): its territory table maps each ISO alpha-3
   code to the country's Wikidata item (QID), written as ``schema:sameAs`` (never
   ``owl:sameAs``, which OWL RL inference would use to copy every triple onto Wikidata's IRI);
+* ``babel`` (PyPI ``Babel``): the Unicode CLDR's names of territories, read for each state
+  in the six official UN languages (Arabic, Chinese, English, French, Russian, Spanish) and
+  written as language-tagged ``skos:altLabel``\\ s (the English ``skos:prefLabel`` stays
+  the one from ``country_converter``);
 * ``countrygroups`` (PyPI ``countrygroups``, openclimatedata): its ``UN_REGIONAL_GROUPS``
   lists the ISO alpha-3 codes of the members of each of the five UN regional groups,
   written as ``org:Membership``\\ s of the groups that ``data/reference/groups.ttl`` defines.
@@ -17,6 +21,10 @@ The ``CountryConverter`` class is not used: it fails to start under pandas 3 (en
 without an ISO2 code become floats). This module reads the same table the class reads,
 ``country_data.tsv`` inside the installed package, and matches names with the table's own
 regular expressions exactly as the class does (``re.search`` with ``re.IGNORECASE``).
+Those expressions also give the names a state is searched by (former and other names such
+as "Swaziland" or "Turkey"): the plain-word alternatives of a state's expression and the
+names in its row that the expression matches are written as ``skos:hiddenLabel``\\ s (SKOS's
+labels for search, never shown as a name), with the ISO alpha-2 code.
 
 Write ``data/reference/states.ttl`` and ``data/reference/regional-groups.ttl`` with::
 
@@ -88,6 +96,13 @@ COUNTRY_CONVERTER = SourcePackage(
 RIGOUR = SourcePackage(
     "rigour", "its territory table (rigour.territories): the Wikidata QID of each country"
 )
+BABEL = SourcePackage(
+    "babel",
+    "the Unicode CLDR's territory names (babel.Locale(lang).territories) in the six UN "
+    "languages: ar, zh, en, fr, ru, es",
+)
+#: The six official languages of the United Nations, as BCP 47 tags.
+UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
 COUNTRYGROUPS = SourcePackage(
     "countrygroups",
     "its list of the UN regional groups of Member States (countrygroups.UN_REGIONAL_GROUPS)",
@@ -143,6 +158,7 @@ class StateRow:
     """One UN Member or observer State as the package describes it."""
 
     iso3: str
+    iso2: str
     m49: str
     name: str
     official_name: str
@@ -192,6 +208,7 @@ def un_states() -> tuple[StateRow, ...]:
         out.append(
             StateRow(
                 iso3=iso3,
+                iso2=_iso2(row["ISO2"]),
                 m49=f"{int(uncode):03d}",
                 name=row["name_short"].strip(),
                 official_name=row["name_official"].strip(),
@@ -329,6 +346,58 @@ def state_codes(names: Iterable[str]) -> list[str]:
     return [state_code(n) for n in names]
 
 
+def _iso2(cell: str) -> str:
+    """The ISO alpha-2 code in the table's ISO2 cell (one row writes it as a regular
+    expression, ``^GB$|^UK$``: the first two-letter code in it)."""
+    found = re.search(r"[A-Z]{2}", cell or "")
+    return found.group(0) if found else ""
+
+
+@cache
+def un_language_names() -> dict[str, dict[str, str]]:
+    """Each state's name in the six UN languages, by ISO alpha-3 code then language, as
+    the CLDR (through Babel) gives it. A language without a name for a state is left out."""
+    from babel import Locale  # the optional 'reference' extra
+
+    territories = {lang: Locale.parse(lang).territories for lang in UN_LANGUAGES}
+    out: dict[str, dict[str, str]] = {}
+    for s in un_states():
+        names = {lang: str(t[s.iso2]).strip() for lang, t in territories.items()
+                 if s.iso2 in t and str(t[s.iso2]).strip()}
+        out[s.iso3] = names
+    return out
+
+
+_PLAIN = re.compile(r"^[a-z][a-z .'\u2019-]{2,}[a-z.]$")
+
+
+@cache
+def search_names() -> dict[str, tuple[str, ...]]:
+    """The names each state is also searched by (``skos:hiddenLabel``), by ISO alpha-3 code:
+    the plain-word top-level alternatives of country_converter's regular expression for it
+    ("swaziland|eswatini"), the names in any column of its row that the expression matches
+    ("Turkey"), and its ISO alpha-2 code, less the names it already has as labels."""
+    rows = {r["ISO3"].strip(): r for r in _read_table() if not (r.get("obsolete") or "").strip()}
+    localized = un_language_names()
+    out: dict[str, tuple[str, ...]] = {}
+    for s, rx in _compiled():
+        known = {s.name.casefold(), s.official_name.casefold(),
+                 *(n.casefold() for n in localized.get(s.iso3, {}).values())}
+        found: dict[str, str] = {}
+        for alternative in s.regex.split("|"):
+            if _PLAIN.match(alternative) and not any(k.startswith(alternative) for k in known):
+                found.setdefault(alternative.casefold(), alternative.title())
+        for column, value in rows[s.iso3].items():
+            value = (value or "").strip()
+            if column in ("regex", "ISO2", "ISO3") or len(value) < 4 or value.isupper():
+                continue
+            if rx.search(value):
+                found.setdefault(value.casefold(), value)
+        names = sorted(v for k, v in found.items() if k not in known)
+        out[s.iso3] = (*names, s.iso2) if s.iso2 else tuple(names)
+    return out
+
+
 def _lit(value: str, *, lang: str | None = None) -> str:
     return Literal(value, lang=lang).n3()
 
@@ -376,6 +445,9 @@ def states_turtle(
     src = COUNTRY_CONVERTER.iri(version)
     wd_src = RIGOUR.iri(wikidata_version)
     states = un_states()
+    localized = un_language_names()
+    hidden = search_names()
+    babel_version = BABEL.version()
     qids = wikidata_ids()
     missing = states_without_wikidata_id()
     n_members = sum(not s.observer for s in states)
@@ -391,6 +463,11 @@ def states_turtle(
         f"{RIGOUR.distribution}",
         f"# {wikidata_version}, by ISO alpha-3 code: {wd_src}",
         f"# ({len(qids)} of {len(states)} states; without one: {', '.join(missing) or 'none'}).",
+        "# Names in the six UN languages (skos:altLabel, language-tagged) from the Unicode "
+        "CLDR as",
+        f"# Babel {babel_version} ships it: {BABEL.iri(babel_version)}",
+        "# Search names (skos:hiddenLabel: former and other names, the ISO alpha-2 code) from",
+        "# country-converter's regular expressions and its other columns, as its docstring says.",
         "# Not in these packages, so not here: exact admission dates (the year only).",
         "# Regional-group memberships: regional-groups.ttl.",
         "",
@@ -400,6 +477,7 @@ def states_turtle(
         "",
         _source_block(COUNTRY_CONVERTER, version),
         _source_block(RIGOUR, wikidata_version),
+        _source_block(BABEL, babel_version),
     ]
     for s in states:
         iri = minter.state(s.iso3)
@@ -408,8 +486,14 @@ def states_turtle(
             f"a {cls}",
             f"skos:prefLabel {_lit(s.name, lang='en')}",
         ]
-        if s.official_name and s.official_name != s.name:
-            props.append(f"skos:altLabel {_lit(s.official_name, lang='en')}")
+        alt = [_lit(s.official_name, lang="en")] if s.official_name != s.name else []
+        for lang, name in localized.get(s.iso3, {}).items():
+            if lang != "en" or name not in (s.name, s.official_name):
+                alt.append(_lit(name, lang=lang))
+        if alt:
+            props.append("skos:altLabel " + ", ".join(alt))
+        if hidden.get(s.iso3):
+            props.append("skos:hiddenLabel " + ", ".join(_lit(n) for n in hidden[s.iso3]))
         props += [
             f"r2p:countryCode {_lit(s.iso3)}",
             f"r2p:m49Code {_lit(s.m49)}",
@@ -420,6 +504,8 @@ def states_turtle(
         if s.iso3 in qids:
             props.append(f"schema:sameAs <{WIKIDATA_ENTITY}{qids[s.iso3]}>")
             sources.append(f"<{wd_src}>")
+        if localized.get(s.iso3):
+            sources.append(f"<{BABEL.iri(babel_version)}>")
         props.append("dcterms:source " + ", ".join(sources))
         lines.append(f"<{iri}>\n    " + " ;\n    ".join(props) + " .\n")
     return "\n".join(lines)

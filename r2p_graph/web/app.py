@@ -5,7 +5,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_compress import Compress
 
 from r2p_graph.config import Settings
 from r2p_graph.pipeline.build import ServedBuild
@@ -13,6 +14,16 @@ from r2p_graph.store import Store
 from r2p_graph.store.factory import open_store
 from r2p_graph.web import discovery, errors, ops, protocol, ui
 from r2p_graph.web.context import EXTENSION_KEY, WebContext
+
+#: What goes out compressed: pages, lists, CSS and scripts, charts.
+COMPRESSED_TYPES = frozenset({
+    "text/html", "text/css", "text/javascript", "application/javascript", "text/csv",
+    "application/json", "image/svg+xml",
+})
+
+
+#: Blueprints whose answers are sent as they are (the SPARQL protocol, its description).
+UNCOMPRESSED = frozenset({"sparql", "discovery"})
 
 
 def create_app(
@@ -44,6 +55,23 @@ def create_app(
     app.extensions[EXTENSION_KEY] = WebContext(
         settings=settings, store=store, owns_store=owns_store, build=build
     )
+
+    # Pages, lists and static assets go out compressed (brotli or gzip, as the client
+    # accepts); SPARQL results and RDF downloads are left as the store streams them.
+    # Only those responses get "Vary: Accept-Encoding" (flask-compress's own hook adds it to
+    # every response, which would change what the protocol answers say they vary on).
+    app.config["COMPRESS_MIMETYPES"] = sorted(COMPRESSED_TYPES)
+    app.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
+    app.config["COMPRESS_ALGORITHM_STREAMING"] = ["br", "gzip"]  # static files stream
+    app.config["COMPRESS_REGISTER"] = False
+    compress = Compress(app)
+
+    @app.after_request
+    def _compress(response: Response) -> Response:
+        # The SPARQL protocol's answers stream from the store and vary on Accept only.
+        if response.mimetype in COMPRESSED_TYPES and request.blueprint not in UNCOMPRESSED:
+            return compress.after_request(response)
+        return response
 
     errors.register(app)
     ops.register(app)

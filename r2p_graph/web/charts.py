@@ -31,6 +31,7 @@ from r2p_graph.web.views import model
 #: (each series also has its own outline or pattern, and a legend, and a table).
 REPORTED_FILL = "#9ecae1"
 KNOWN_FILL = "#08519c"
+REPRESENTED_FILL = "#4292c6"
 THEME_FILL = "#2b6a4f"
 STANCE_FILLS = {2: "#08519c", 1: "#4292c6", 0: "#8c8c8c", -1: "#d9711c", -2: "#a50f15"}
 _DARK_TEXT = {1, 0, -1}
@@ -64,11 +65,14 @@ def participation_query() -> str:
 def participation_chart() -> Chart:
     chart = Chart(
         name="participation",
-        title="Member states taking part, per meeting",
+        title="Member states reported, states represented and known by name, per meeting",
         caption=(
             "For each General Assembly meeting on R2P: how many member states the sources "
-            "report took part (light bars) and how many of them are known by name in this "
-            "dataset (dark bars). The gap is what the record does not yet name."
+            "report (for most meetings, the states that took the floor: light bars), how many "
+            "states their statements spoke for, directly or through group statements, where a "
+            "source counts it (middle bars), and how many member states this dataset knows by "
+            "name (dark bars). A state can be represented without speaking. No meeting was "
+            "held in a year marked \u201cno meeting\u201d."
         ),
         query=participation_query(),
     )
@@ -78,38 +82,62 @@ def participation_chart() -> Chart:
         reported = int(row["reported"].value) if "reported" in row else 0
         lowest = int(row["lowestReported"].value) if "lowestReported" in row else reported
         known = int(row["knownByName"].value)
+        represented = int(row["statesRepresented"].value) if "statesRepresented" in row else 0
         date_text = row["date"].value if "date" in row else ""
-        data.append((row["meeting"].value, date_text, reported, lowest, known))
-    chart.columns = ["Meeting", "Date", "Reported", "Known by name"]
+        data.append((row["meeting"].value, date_text, reported, lowest, known, represented))
+    chart.columns = ["Meeting", "Date", "Member states reported", "States represented",
+                     "Known by name"]
     chart.rows = [
         [date_text[:4], model.human_date(date_text),
-         str(reported) if lowest == reported else f"{lowest}\N{EN DASH}{reported}", str(known)]
-        for _, date_text, reported, lowest, known in data
+         str(reported) if lowest == reported else f"{lowest}\N{EN DASH}{reported}",
+         str(represented) if represented else "not counted", str(known)]
+        for _, date_text, reported, lowest, known, represented in data
     ]
+    years = sorted({int(d[1][:4]) for d in data if d[1][:4].isdigit()})
+    for year in (range(years[0], years[-1] + 1) if years else ()):
+        if year not in years:
+            chart.rows.append([str(year), "no meeting", "", "", ""])
+    chart.rows.sort(key=lambda r: (r[0], r[1]))
     chart.svg = _grouped_bars(chart, data)
     return chart
 
 
-def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int]]) -> str:
-    width, height = 760, 340
-    left, right, top, bottom = 46, 12, 40, 44
+def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int, int]]) -> str:
+    width, height = 760, 360
+    left, right, top, bottom = 46, 12, 58, 44
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = max([d[2] for d in data] + [d[4] for d in data] + [1])
+    top_value = max([d[2] for d in data] + [d[4] for d in data] + [d[5] for d in data] + [1])
     scale_max = _nice_max(top_value)
-    n = max(len(data), 1)
+    # A year without a meeting keeps its place on the axis, marked "no meeting".
+    years = sorted({int(d[1][:4]) for d in data if d[1][:4].isdigit()})
+    gaps = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
+    slots: list[tuple[str, str, int, int, int, int] | int] = [*data, *gaps]
+    slots.sort(key=lambda d: d[1] if isinstance(d, tuple) else f"{d}-99")
+    n = max(len(slots), 1)
     slot = plot_w / n
-    bar = max(min(slot * 0.36, 22), 3)
+    bar = max(min(slot * 0.27, 16), 2)
     groups = []
-    for i, (meeting, date_text, reported, lowest, known) in enumerate(data):
-        x0 = left + i * slot + slot / 2 - bar
+    for i, entry in enumerate(slots):
+        if isinstance(entry, int):
+            groups.append({"bars": [], "label": str(entry), "gap": "no meeting",
+                           "label_x": _f(left + i * slot + slot / 2),
+                           "label_y": top + plot_h + 16, "gap_y": _f(top + plot_h - 6)})
+            continue
+        meeting, date_text, reported, lowest, known, represented = entry
+        x0 = left + i * slot + slot / 2 - 1.5 * bar
         bars = []
         for j, (value, fill, series) in enumerate(
-            ((reported, REPORTED_FILL, "reported"), (known, KNOWN_FILL, "known by name"))
+            ((reported, REPORTED_FILL, "reported"), (represented, REPRESENTED_FILL,
+                                                     "states represented"),
+             (known, KNOWN_FILL, "known by name"))
         ):
             if not value:
                 continue  # nothing to draw; the table says 0
             h = plot_h * value / scale_max
-            tip = f"{model.human_date(date_text)}: {value} member states {series}"
+            what = {"reported": "member states reported by the sources",
+                    "states represented": "states represented by the statements",
+                    "known by name": "member states known by name"}[series]
+            tip = f"{model.human_date(date_text)}: {value} {what}"
             if series == "reported" and lowest != reported:
                 tip += f" (sources disagree: {lowest}\N{EN DASH}{reported})"
             bars.append({
@@ -128,7 +156,8 @@ def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int]]) -> s
         "charts/grouped_bars.svg", chart=chart, width=width, height=height, y_ticks=y_ticks,
         groups=groups,
         legend_items=_legend(
-            [(REPORTED_FILL, "reported by the sources"), (KNOWN_FILL, "known by name")],
+            [(REPORTED_FILL, "member states reported (mostly speakers)"),
+             (REPRESENTED_FILL, "states represented"), (KNOWN_FILL, "known by name")],
             left, 14,
         ),
         axis_title="Year of the meeting", axis_title_x=_f(left + plot_w / 2),
@@ -252,7 +281,8 @@ def _stacked_bars(
     bars: list[tuple[str, str, list[tuple[str, int]]]],
     scale: dict[str, tuple[int, str]],
 ) -> str:
-    row_h, label_w, width = 34, 200, 760
+    # Wide enough for "Latin American and Caribbean States" at 11 px (issue 14: labels fit).
+    row_h, label_w, width = 34, 270, 760
     top, bottom = 44, 30
     height = top + bottom + row_h * max(len(bars), 1)
     plot_w = width - label_w - 30
@@ -276,7 +306,7 @@ def _stacked_bars(
                 "text_x": _f(x + w / 2), "colour": "#000" if order in _DARK_TEXT else "#fff",
             })
             x += w
-        drawn.append({"label": _clip(name, 30), "label_x": label_w - 8,
+        drawn.append({"label": _clip(name, 40), "label_x": label_w - 8,
                       "text_y": _f(y + row_h / 2 + 4), "segments": segs})
     axis_y = top + row_h * len(bars) + 4
     ticks = [{"x": _f(label_w + plot_w * tick / scale_max), "y": axis_y + 14, "value": tick}

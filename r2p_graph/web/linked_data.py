@@ -22,6 +22,8 @@ IRI with the ontology graph, a named-graph IRI with a short VoID description of 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
@@ -66,6 +68,9 @@ _RDFLIB = {
     formats.RDF_XML: "xml",
 }
 SD = "http://www.w3.org/ns/sparql-service-description#"
+#: How many triples that point at a resource its RDF carries (as LodView and Pubby do):
+#: enough for a crawler to go from a meeting to its statements; past it, a note says so.
+INCOMING_LIMIT = 500
 
 
 def choose_format() -> str | None:
@@ -170,7 +175,27 @@ def serve_resource(iri: str, path: str) -> Response:
     if media == HTML:
         page = resource_view.build_page(iri, data, alternates(path), extra=extra)
         return html_response(render_template("resource.html", page=page), path)
-    return rdf_response(data if extra is None else data + extra, media, path)
+    graph = data if extra is None else data + extra
+    return rdf_response(with_incoming(graph, iri), media, path)
+
+
+def with_incoming(graph: Graph, iri: str) -> Graph:
+    """``graph`` and the triples that point at ``iri`` (with their subjects' labels), up to
+    :data:`INCOMING_LIMIT`; when there are more, an ``rdfs:comment`` says so and
+    ``rdfs:seeAlso`` links the query that lists them all."""
+    incoming = resource_view.describe_inverse(iri, limit=INCOMING_LIMIT + 1)
+    node = URIRef(iri)
+    pointing = list(incoming.subject_predicates(node))
+    if len(pointing) > INCOMING_LIMIT:
+        for s, p in pointing[INCOMING_LIMIT:]:
+            incoming.remove((s, p, node))
+        query = f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }}"
+        graph.add((node, RDFS.comment, Literal(
+            f"Only {INCOMING_LIMIT} of the triples that point at this resource are included "
+            "here; the query linked with rdfs:seeAlso lists them all.", lang="en")))
+        graph.add((node, RDFS.seeAlso,
+                   URIRef(f"{public_base()}/sparql?{urlencode({'query': query})}")))
+    return graph + incoming
 
 
 @bp.route("/id/<path:rest>", methods=["GET"])

@@ -46,7 +46,7 @@ from r2p_graph.store import (
     refuse,
 )
 from r2p_graph.web import negotiation
-from r2p_graph.web.context import endpoint_url, web_context
+from r2p_graph.web.context import endpoint_url, public_base, web_context
 from r2p_graph.web.discovery import service_description
 from r2p_graph.web.errors import ApiError
 
@@ -211,6 +211,18 @@ def syntax_message(text: str, error: QuerySyntaxError) -> str:
     return message
 
 
+def _browser_wants_html(params: Params) -> bool:
+    """True for a GET that names text/html in its Accept header, above every RDF type, and
+    asks for no ?format= (a browser's navigation, never an RDF client's */*)."""
+    if _values(params, "format"):
+        return False
+    accept = request.accept_mimetypes
+    html = max((q for value, q in accept if value in ("text/html", "application/xhtml+xml")),
+               default=0)
+    rdf = max((q for value, q in accept if value in formats.GRAPH_TYPES), default=0)
+    return html > 0 and html > rdf
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
 def sparql() -> Response:
@@ -223,7 +235,13 @@ def sparql() -> Response:
     queries = _values(params, "query") + ([direct_query] if direct_query is not None else [])
     if not queries:
         if request.method == "GET":
-
+            if _browser_wants_html(params):
+                # A person who opens /sparql in a browser gets the query page, not a
+                # download of the service description (which RDF clients still get).
+                response = Response(status=303)
+                response.headers["Location"] = f"{public_base()}/query"
+                response.headers["Vary"] = "Accept"
+                return response
             return service_description()
         raise ApiError(
             400,

@@ -16,16 +16,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, abort, render_template
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 
 from r2p_graph.ids import Minter
 from r2p_graph.queries import competency_queries
-from r2p_graph.web import charts, downloads, labels, linked_data, ops, sparql_client
+from r2p_graph.web import charts, downloads, explore, labels, linked_data, ops, sparql_client
 from r2p_graph.web.context import (
     data_warning,
     endpoint_url,
@@ -46,14 +48,41 @@ bp = Blueprint(
 )
 
 
-
 @bp.app_context_processor
 def _site() -> dict[str, Any]:
     return {
         "site_root": public_base(),
         "package_version": package_version(),
         "data_warning": data_warning(),
+        "asset": asset_url,
     }
+
+
+#: A year: an asset's URL names its content, so a cached copy is never stale.
+ASSET_MAX_AGE = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=64)
+def _fingerprint(filename: str) -> str:
+    path = _HERE / "static" / filename
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else ""
+
+
+def asset_url(filename: str) -> str:
+    """The URL of a static asset with its content's fingerprint (``?v=``), cached for a
+    year by browsers and proxies; a new version of the file gets a new URL."""
+    return url_for("ui.static", filename=filename, v=_fingerprint(filename) or None)
+
+
+@bp.after_app_request
+def _asset_caching(response: Response) -> Response:
+    if request.endpoint == "ui.static" and response.status_code in (200, 304):
+        filename = (request.view_args or {}).get("filename", "")
+        if request.args.get("v") and request.args.get("v") == _fingerprint(filename):
+            response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}, immutable"
+        else:
+            response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def query_link(text: str, title: str | None = None) -> str:
@@ -235,5 +264,6 @@ def register(app: Flask) -> None:
     """Install the site: home, query UI, charts, downloads, assets, dereferenceable IRIs."""
     app.register_blueprint(bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(explore.bp)
     app.register_blueprint(linked_data.bp)
 

@@ -92,7 +92,8 @@ def test_state_page_links_to_a_meeting_and_back(tab: Any, live_site: LiveSite) -
     tab.goto(f"{live_site.url}/id/state/GBR")
     assert tab.inner_text("h1") == "United Kingdom"
     shot(tab, "state-GBR")
-    tab.locator("section[aria-labelledby=tookpart-h] a", has_text="Fourth informal").click()
+    # Issue 14: the state's page is a timeline by meeting, each headed by its year.
+    tab.locator("section[aria-labelledby=timeline-h] h3 a", has_text="2012").click()
     tab.wait_for_url("**/id/meeting/ga-2012-09-05")
     assert tab.inner_text("h1").startswith("Fourth informal interactive dialogue")
     summary = tab.locator(".tally-summary").first.inner_text()
@@ -125,7 +126,8 @@ def test_from_home_to_state_meeting_chart_and_its_query(tab: Any, live_site: Liv
     tab.goto(f"{live_site.url}/")
     tab.locator("#states a", has_text="United Kingdom").click()
     tab.wait_for_url("**/id/state/GBR")
-    tab.locator("section[aria-labelledby=tookpart-h] a", has_text="Fourth informal").click()
+    # Issue 14: the state's page is a timeline by meeting, each headed by its year.
+    tab.locator("section[aria-labelledby=timeline-h] h3 a", has_text="2012").click()
     tab.wait_for_url("**/id/meeting/ga-2012-09-05")
     tab.locator("header.site a", has_text="Charts").click()
     tab.wait_for_url("**/charts")

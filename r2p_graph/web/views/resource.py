@@ -36,6 +36,7 @@ from r2p_graph.web.views.model import (
     link_for,
     value_for,
 )
+from r2p_graph.web.views.state import state_sections
 
 SDO = Namespace(namespaces.SCHEMA)
 ORG = Namespace(namespaces.ORG)
@@ -312,7 +313,11 @@ def build_page(
     if kind == "meeting":
         page.sections.update(meeting_sections(iri, label))
         skip |= {"atMeeting", "claimAbout", "inMeeting", "hasTally"}
-    elif kind in ("state", "actor"):
+    elif kind == "state":
+        page.sections.update(state_sections(iri, label))
+        skip |= {"participant", "hadParticipant", "deliveredBy", "namesActor", "member",
+                 "wasAttributedTo", "creator"}
+    elif kind == "actor":
         page.sections.update(actor_sections(iri, label))
         skip |= {"participant", "hadParticipant"}
     elif kind == "concept":
