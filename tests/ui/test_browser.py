@@ -99,7 +99,8 @@ def test_state_page_links_to_a_meeting_and_back(tab: Any, live_site: LiveSite) -
     summary = tab.locator(".tally-summary").first.inner_text()
     assert "58 reported" in summary and "12 known by name" in summary
     shot(tab, "meeting-ga-2012-09-05")
-    tab.locator("table.data a", has_text="United Kingdom").first.click()
+    # Issue 14: participants are one list per kind, not three tables.
+    tab.locator("ul.participants a", has_text="United Kingdom").first.click()
     tab.wait_for_url("**/id/state/GBR")
     assert tab.inner_text("h1") == "United Kingdom"
     embedded = tab.evaluate(

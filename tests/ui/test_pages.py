@@ -100,7 +100,8 @@ def test_meeting_page_has_panel_claims_and_statements(client: FlaskClient) -> No
     for person in ("Jan Eliasson", "Adama Dieng", "Gert Rosenthal", "Ban Ki-moon"):
         assert person in p.links, person
     assert "moderator" in p.text
-    assert any(h.startswith("What the sources say about this meeting (1") for h in p.headings)
+    # Issue 14: statements come before what sources say about the meeting.
+    assert any(h.startswith("What sources say about the meeting (1") for h in p.headings)
     assert "only two states, Cuba and Venezuela, remaining as outright opponents" in p.text
     assert any(h.startswith("Statements (") for h in p.headings)
     assert "Statement of the United Kingdom, 5 September 2012" in p.links

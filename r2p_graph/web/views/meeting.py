@@ -1,151 +1,345 @@
-"""The sections of a meeting's page."""
+"""A meeting's page, read top to bottom: who took part (each participant once, grouped by
+kind, with the count the sources report beside how many are known by name, how complete
+that list is and how we know each), the statements delivered at it, what sources say
+about it, the documents it discussed or its statements cite, and where sources disagree.
+
+The data comes from one query (``queries/pages/meeting.rq``); the rules a reader relies
+on live here, not in the template: the order of the statements, when sources disagree,
+and the numbering of the sources every entry cites.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
 
-from r2p_graph import vocab as namespaces
-from r2p_graph.web.labels import Labeller, vocab
+from r2p_graph.queries import site_query
+from r2p_graph.web.labels import Labeller, base_iri, vocab
 from r2p_graph.web.sparql_client import construct, ref
-from r2p_graph.web.views.model import Entry, Link, Tally, Value, link_for, value_for
+from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
 
-SDO = Namespace(namespaces.SCHEMA)
-ORG = Namespace(namespaces.ORG)
-VOID = Namespace(namespaces.VOID)
+#: The order of roles at the podium, and of participant groups on the page.
+ROLE_ORDER = ("convener", "opening speaker", "moderator", "panelist", "speaker")
+KIND_ORDER = ("member state", "observer state", "regional organization",
+              "intergovernmental organization", "UN entity", "civil society organization")
+PODIUM = "Panel and podium"
+
+
+@dataclass
+class Citations:
+    """The sources cited on the page, numbered in the order they are first cited."""
+
+    items: list[Link] = field(default_factory=list)
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, links: list[Link]) -> list[int]:
+        numbers = []
+        for link in links:
+            key = link.iri or link.label
+            if key not in self._index:
+                self.items.append(link)
+                self._index[key] = len(self.items)
+            numbers.append(self._index[key])
+        return sorted(set(numbers))
+
+
+@dataclass
+class Participant:
+    who: Link
+    roles: list[str] = field(default_factory=list)
+    capacity: str = ""
+    representing: Link | None = None
+    evidence: list[str] = field(default_factory=list)
+    records: list[Link] = field(default_factory=list)
+    cites: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Count:
+    """One source's count of one kind of participant."""
+
+    reported: int | None
+    completeness: str
+    quotes: list[str]
+    cites: list[int]
+
+
+@dataclass
+class ParticipantGroup:
+    kind: str
+    counts: list[Count] = field(default_factory=list)
+    people: list[Participant] = field(default_factory=list)
+    disagreement: str = ""
+
+    @property
+    def reported(self) -> int | None:
+        values = [c.reported for c in self.counts if c.reported is not None]
+        return max(values) if values else None
+
+    @property
+    def known(self) -> int:
+        return len(self.people)
+
+    @property
+    def percent_known(self) -> int | None:
+        reported = self.reported
+        return round(100 * self.known / reported) if reported else None
+
+    @property
+    def completeness(self) -> str:
+        return ", ".join(sorted({c.completeness for c in self.counts})) or "not stated"
+
+    @property
+    def anchor(self) -> str:
+        return "p-" + "-".join(self.kind.lower().split())
+
+
+@dataclass
+class Stance:
+    value: Value
+    target: Value | None
+    judged_by: list[Value]
+    evidence: str
+
+
+@dataclass
+class StatementCard:
+    statement: Link
+    by: list[Value]
+    behalf: list[Value]
+    speaker: list[Value]
+    raised: list[Value]
+    quotes: list[str]
+    stances: list[Stance]
+    cites: list[int]
+    documents: list[Value]
+
+
+@dataclass
+class ClaimCard:
+    claim: Link
+    kind: str
+    facts: list[tuple[str, list[Value]]]
+    quotes: list[str]
+    according_to: list[Value]
+    cites: list[int]
+
+
+@dataclass
+class Document:
+    doc: Link
+    iso_date: str
+    date: str
+    how: list[str]
+    symbol: str
+    url: str
+
+
+def neighbourhood(iri: str) -> Graph:
+    """The triples the page shows (``queries/pages/meeting.rq``)."""
+    text = site_query("pages/meeting", base_iri())
+    return construct(text + f"\nVALUES ?meeting {{ {ref(iri)} }}\n")
 
 
 def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
-    """Participants (with how complete that list is), panel and podium, claims, statements."""
-    v = vocab()
-    r = ref(iri)
-    hood = construct(
-        f"PREFIX r2p: <{v}>\n"
-        "CONSTRUCT { ?x ?p ?o } WHERE { "
-        f"{{ {r} r2p:hasTally ?x }} UNION {{ ?x r2p:claimAbout {r} }} UNION "
-        f"{{ ?x r2p:atMeeting {r} }} UNION {{ ?x r2p:inMeeting {r} }} UNION "
-        f"{{ ?y r2p:claimAbout|r2p:atMeeting|r2p:inMeeting {r} . "
-        "?y r2p:hasQuote|r2p:hasStance ?x } UNION "
-        f"{{ {r} r2p:hasTally ?t . ?t r2p:hasQuote ?x }} "
-        "?x ?p ?o }"
-    )
-    R = Namespace(v)  # noqa: N806 - reads like the ontology's prefix
+    hood = neighbourhood(iri)
+    R = Namespace(vocab())  # noqa: N806 - reads like the ontology's prefix
     for o in hood.objects():
         if isinstance(o, URIRef):
             label.want(str(o))
     for s in hood.subjects():
         label.want(str(s))
     label.resolve()
+    cites = Citations()
+
+    def values(node: Any, *props: Any) -> list[Value]:
+        found = {str(o): value_for(o, label) for p in props for o in hood.objects(node, p)}
+        return sorted(found.values(), key=lambda v: v.text.lower())
 
     def quotes_of(node: Any) -> list[str]:
         return sorted(str(t) for q in hood.objects(node, R.hasQuote)
                       for t in hood.objects(q, R.quotedText))
 
-    def sources_of(node: Any) -> list[Link]:
-        return sorted((link_for(str(o), label) for o in hood.objects(node, DCTERMS.source)),
-                      key=lambda link: link.label.lower())
+    def cite(node: Any) -> list[int]:
+        links = sorted((link_for(str(o), label) for o in hood.objects(node, DCTERMS.source)),
+                       key=lambda link: link.label.lower())
+        return cites.cite(links)
 
-    tallies: list[Tally] = []
-    tally_nodes = sorted(set(hood.subjects(RDF.type, R.ParticipantTally)), key=str)
-    for t in tally_nodes:
+    statements = _statements(hood, iri, R, label, values, quotes_of, cite)
+    groups = _participants(hood, iri, R, label, quotes_of, cite)
+    claims = _claims(hood, iri, R, label, values, quotes_of, cite)
+    documents = _documents(hood, iri, R, label)
+    disagreements = [f"{g.kind[:1].upper()}{g.kind[1:]}s: {g.disagreement}"
+                     for g in groups if g.disagreement]
+    return {
+        "groups": groups,
+        "statements": statements,
+        "claims": claims,
+        "documents": documents,
+        "disagreements": disagreements,
+        "citations": cites.items,
+        "participant_count": sum(g.known for g in groups),
+    }
+
+
+def _participants(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
+                  quotes_of: Any, cite: Any) -> list[ParticipantGroup]:
+    """Each participant once: in the group of the tally that lists it, else at the podium;
+    a person listed in a tally and at the podium is one entry with both roles."""
+    groups: dict[str, ParticipantGroup] = {}
+    people: dict[str, Participant] = {}
+
+    def person(part: Any, group: ParticipantGroup) -> None:
+        who = hood.value(part, R.participant)
+        key = str(who) if who is not None else str(part)
+        entry = people.get(key)
+        if entry is None:
+            entry = people[key] = Participant(
+                who=link_for(str(who), label) if who is not None else Link("(unknown)", None))
+            group.people.append(entry)
+        role = hood.value(part, R.participationRole)
+        if role is not None and label(str(role)) not in entry.roles:
+            entry.roles.append(label(str(role)))
+        evidence = hood.value(part, R.evidenceBasis)
+        if evidence is not None and label(str(evidence)) not in entry.evidence:
+            entry.evidence.append(label(str(evidence)))
+        capacity = hood.value(part, R.capacity)
+        if capacity is not None and not entry.capacity:
+            entry.capacity = str(capacity)
+        representing = hood.value(part, R.representing)
+        if representing is not None and entry.representing is None:
+            entry.representing = link_for(str(representing), label)
+        entry.records.append(link_for(str(part), label))
+        entry.cites = sorted(set(entry.cites) | set(cite(part)))
+
+    tallies = sorted(hood.objects(URIRef(iri), R.hasTally), key=str)
+    for t in tallies:
         kind_iri = hood.value(t, R.participantKind)
+        kind = label(str(kind_iri)) if kind_iri is not None else "participant"
+        group = groups.setdefault(kind, ParticipantGroup(kind=kind))
         reported = hood.value(t, R.reportedCount)
         completeness = hood.value(t, R.listCompleteness)
-        people: list[dict[str, Any]] = []
-        for part in hood.objects(t, R.listedParticipation):
-            who = hood.value(part, R.participant)
-            evidence = hood.value(part, R.evidenceBasis)
-            people.append({
-                "who": link_for(str(who), label) if who else Link("(unknown)", None),
-                "record": link_for(str(part), label),
-                "evidence": label(str(evidence)) if evidence else "",
-                "role": label(str(hood.value(part, R.participationRole)))
-                if hood.value(part, R.participationRole) else "",
-                "sources": sources_of(part),
-            })
-        people.sort(key=lambda p: p["who"].label.lower())
-        known = len({p["who"].iri for p in people})
-        tallies.append(Tally(
-            kind=label(str(kind_iri)) if kind_iri else "participants",
+        group.counts.append(Count(
             reported=int(str(reported)) if reported is not None else None,
-            known=known,
-            completeness=label(str(completeness)) if completeness else "not stated",
-            completeness_iri=str(completeness or ""),
-            participants=people,
-            sources=sources_of(t),
-            quotes=quotes_of(t),
-        ))
-    # Two sources may count the same kind differently: say so beside each count.
-    by_kind: dict[str, list[Tally]] = defaultdict(list)
-    for tally in tallies:
-        by_kind[tally.kind].append(tally)
-    for same in by_kind.values():
-        counts = sorted({t.reported for t in same if t.reported is not None})
-        if len(counts) > 1:
-            for tally in same:
-                tally.disagreement = "Sources disagree on this count: " + ", ".join(
-                    str(c) for c in counts) + "."
-    tallies.sort(key=lambda t: (-(t.reported or 0), t.kind))
-
-    # Panel and podium: participation records of the meeting that are not in a tally.
-    listed = {p for t in tally_nodes for p in hood.objects(t, R.listedParticipation)}
-    podium: list[dict[str, Any]] = []
+            completeness=label(str(completeness)) if completeness is not None else "not stated",
+            quotes=quotes_of(t), cites=cite(t)))
+        for part in sorted(hood.objects(t, R.listedParticipation), key=str):
+            person(part, group)
+    listed = {p for t in tallies for p in hood.objects(t, R.listedParticipation)}
+    podium = ParticipantGroup(kind=PODIUM)
     for part in sorted(set(hood.subjects(R.inMeeting, URIRef(iri))) - listed, key=str):
-        who = hood.value(part, R.participant)
-        role = hood.value(part, R.participationRole)
-        representing = hood.value(part, R.representing)
-        podium.append({
-            "who": link_for(str(who), label) if who else Link("(unknown)", None),
-            "role": label(str(role)) if role else "",
-            "capacity": str(hood.value(part, R.capacity) or ""),
-            "representing": link_for(str(representing), label) if representing else None,
-            "evidence": label(str(hood.value(part, R.evidenceBasis)))
-            if hood.value(part, R.evidenceBasis) else "",
-            "sources": sources_of(part),
-            "record": link_for(str(part), label),
-        })
-    role_order = ["convener", "opening speaker", "moderator", "panelist", "speaker"]
-    podium.sort(key=lambda p: (role_order.index(p["role"].lower())
-                               if p["role"].lower() in role_order else 99,
-                               p["who"].label.lower()))
+        person(part, podium)
+    # Two sources may count the same kind differently: the page says so, with both counts.
+    for group in groups.values():
+        counts = sorted({c.reported for c in group.counts if c.reported is not None})
+        if len(counts) > 1:
+            group.disagreement = ("the sources report different counts: "
+                                  + ", ".join(str(c) for c in counts) + ".")
+        group.people.sort(key=lambda p: p.who.label.lower())
 
-    claims: list[Entry] = []
-    for claim in sorted(set(hood.subjects(R.claimAbout, URIRef(iri))), key=str):
-        facts: list[tuple[str, list[Value]]] = []
-        for prop, name in ((R.claimKind, "kind"), (R.quantifier, "how many"),
-                           (R.namesActor, "names"), (R.addressesTheme, "themes"),
-                           (R.mentionsSituation, "situations"),
-                           (R.reportedCount, "count"), (R.listCompleteness, "completeness"),
-                           (R.comparedWithYear, "compared with"),
-                           (PROV.wasAttributedTo, "according to")):
-            vals = sorted((value_for(o, label) for o in hood.objects(claim, prop)),
-                          key=lambda x: x.text)
-            if vals:
-                facts.append((name, vals))
-        claims.append(Entry(title=link_for(str(claim), label), facts=facts,
-                            quotes=quotes_of(claim), sources=sources_of(claim)))
+    def role_rank(p: Participant) -> tuple[int, str]:
+        ranks = [ROLE_ORDER.index(r.lower()) for r in p.roles if r.lower() in ROLE_ORDER]
+        return (min(ranks) if ranks else len(ROLE_ORDER), p.who.label.lower())
 
-    statements: list[Entry] = []
-    for st in sorted(set(hood.subjects(R.atMeeting, URIRef(iri))), key=str):
-        facts = []
-        for prop, name in ((R.deliveredBy, "delivered by"), (R.onBehalfOf, "on behalf of"),
-                           (R.speaker, "speaker"), (R.addressesTheme, "themes"),
-                           (R.mentionsSituation, "situations"), (R.citesDocument, "cites")):
-            vals = sorted((value_for(o, label) for o in hood.objects(st, prop)),
-                          key=lambda x: x.text)
-            if vals:
-                facts.append((name, vals))
+    podium.people.sort(key=role_rank)
+    ordered = sorted(groups.values(), key=lambda g: (
+        KIND_ORDER.index(g.kind) if g.kind in KIND_ORDER else len(KIND_ORDER), g.kind))
+    return [podium, *ordered] if podium.people else ordered
+
+
+def _statements(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
+                values: Any, quotes_of: Any, cite: Any) -> list[StatementCard]:
+    """The statements in the order the page lists them. The record keeps no order of
+    speaking: statements by the podium (no state delivering them) first, then those
+    delivered on behalf of a group, then the rest, each A-Z by who delivered it."""
+    cards = []
+    for st in set(hood.subjects(R.atMeeting, URIRef(iri))):
         stances = []
-        for stance in hood.objects(st, R.hasStance):
-            value = hood.value(stance, R.stanceValue)
-            if value is not None:
-                stances.append(value_for(value, label))
-        if stances:
-            facts.append(("stance", stances))
-        statements.append(Entry(title=link_for(str(st), label), facts=facts,
-                                quotes=quotes_of(st), sources=sources_of(st)))
-    statements.sort(key=lambda e: e.title.label.lower())
-    return {"tallies": tallies, "podium": podium, "claims": claims, "statements": statements}
+        for a in hood.objects(st, R.hasStance):
+            value = hood.value(a, R.stanceValue)
+            if value is None:
+                continue
+            target = hood.value(a, R.stanceTarget)
+            evidence = hood.value(a, R.evidenceBasis)
+            stances.append(Stance(
+                value=value_for(value, label),
+                target=value_for(target, label) if target is not None else None,
+                judged_by=values(a, PROV.wasAttributedTo),
+                evidence=label(str(evidence)) if evidence is not None else ""))
+        cards.append(StatementCard(
+            statement=link_for(str(st), label),
+            by=values(st, R.deliveredBy),
+            behalf=values(st, R.onBehalfOf),
+            speaker=values(st, R.speaker),
+            raised=values(st, R.addressesPillar, R.addressesTheme, R.mentionsSituation,
+                          R.mentionsCrime),
+            quotes=quotes_of(st),
+            stances=sorted(stances, key=lambda s: s.value.text),
+            cites=cite(st),
+            documents=values(st, R.citesDocument),
+        ))
+    state = f"{base_iri()}id/state/"
+
+    def order(card: StatementCard) -> tuple[int, str]:
+        by_state = any(v.iri.startswith(state) for v in card.by)
+        rank = 0 if not by_state else (1 if card.behalf else 2)
+        return (rank, " ".join(v.text for v in card.by).lower() or card.statement.label)
+
+    cards.sort(key=order)
+    return cards
+
+
+def _claims(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
+            values: Any, quotes_of: Any, cite: Any) -> list[ClaimCard]:
+    cards = []
+    for claim in set(hood.subjects(R.claimAbout, URIRef(iri))):
+        facts: list[tuple[str, list[Value]]] = []
+        for prop, name in ((R.quantifier, "how many"), (R.namesActor, "names"),
+                           (R.addressesTheme, "themes"), (R.mentionsSituation, "situations"),
+                           (R.reportedCount, "count"), (R.listCompleteness, "completeness"),
+                           (R.comparedWithYear, "compared with")):
+            vals = values(claim, prop)
+            if vals:
+                facts.append((name, vals))
+        kind = hood.value(claim, R.claimKind)
+        cards.append(ClaimCard(
+            claim=link_for(str(claim), label),
+            kind=label(str(kind)) if kind is not None else "claim",
+            facts=facts, quotes=quotes_of(claim),
+            according_to=values(claim, PROV.wasAttributedTo), cites=cite(claim)))
+    cards.sort(key=lambda c: (c.kind.lower(), c.claim.label.lower()))
+    return cards
+
+
+def _documents(hood: Graph, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803
+    """The reports the meeting discussed and the documents its statements and claims cite,
+    oldest first; a document without a recorded date says so."""
+    how: dict[str, list[str]] = defaultdict(list)
+    for doc in hood.objects(URIRef(iri), R.discussesReport):
+        how[str(doc)].append("discussed at the meeting")
+    for st, doc in hood.subject_objects(R.citesDocument):
+        note = f"cited by {label(str(st))}"
+        if note not in how[str(doc)]:
+            how[str(doc)].append(note)
+    docs = []
+    for doc_iri, notes in how.items():
+        node = URIRef(doc_iri)
+        issued = hood.value(node, DCTERMS.issued) or hood.value(node, DCTERMS.date)
+        iso = str(issued) if issued is not None else ""
+        docs.append(Document(
+            doc=link_for(doc_iri, label), iso_date=iso,
+            date=human_date(iso) if iso else "date not recorded", how=notes,
+            symbol=str(hood.value(node, DCTERMS.identifier) or ""),
+            url=str(hood.value(node, URIRef("https://schema.org/url")) or "")))
+    docs.sort(key=lambda d: (d.iso_date or "9999", d.doc.label.lower()))
+    return docs
+
+
+#: Properties of a meeting its page already shows in a section of its own.
+SHOWN_IN_SECTIONS = {"hadParticipant", "panelist", "moderatedBy", "openingSpeaker",
+                     "convenedBy", "hasTally", "discussesReport", "wasAssociatedWith",
+                     "used", "about", "organizer"}

@@ -58,35 +58,6 @@ class InverseGroup:
 
 
 @dataclass
-class Tally:
-    kind: str
-    reported: int | None
-    known: int
-    completeness: str
-    completeness_iri: str
-    participants: list[dict[str, Any]]
-    sources: list[Link]
-    quotes: list[str]
-    disagreement: str = ""
-
-    @property
-    def percent_known(self) -> int | None:
-        if not self.reported:
-            return None
-        return round(100 * self.known / self.reported)
-
-
-@dataclass
-class Entry:
-    """A claim, statement or stance as a short card."""
-
-    title: Link
-    facts: list[tuple[str, list[Value]]] = field(default_factory=list)
-    quotes: list[str] = field(default_factory=list)
-    sources: list[Link] = field(default_factory=list)
-
-
-@dataclass
 class ResourcePage:
     iri: str
     label: str

@@ -28,7 +28,7 @@ from r2p_graph.web.labels import (
 from r2p_graph.web.sparql_client import VALUES_CHUNK, construct, ref, safe_iri, select, values
 from r2p_graph.web.views.actor import actor_sections
 from r2p_graph.web.views.concept import concept_sections, scheme_concepts
-from r2p_graph.web.views.meeting import meeting_sections
+from r2p_graph.web.views.meeting import SHOWN_IN_SECTIONS, meeting_sections
 from r2p_graph.web.views.model import (
     InverseGroup,
     PropertyRow,
@@ -312,7 +312,10 @@ def build_page(
     skip: set[str] = set()
     if kind == "meeting":
         page.sections.update(meeting_sections(iri, label))
-        skip |= {"atMeeting", "claimAbout", "inMeeting", "hasTally"}
+        skip |= {"atMeeting", "claimAbout", "inMeeting", "hasTally", "tookPartIn"}
+        # Each participant once: the participants section lists them, not the properties.
+        page.properties = [row for row in page.properties
+                           if _local_name(row.iri) not in SHOWN_IN_SECTIONS]
     elif kind == "state":
         page.sections.update(state_sections(iri, label))
         skip |= {"participant", "hadParticipant", "deliveredBy", "namesActor", "member",
