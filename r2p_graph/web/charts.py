@@ -11,7 +11,9 @@ The query text is part of the chart, so every chart links to the query that draw
 * ``themes``: the themes raised most, by how many statements and claims raise them;
 * ``stances``: stances by UN regional group when regional-group memberships are in the
   data (they are: ``data/reference/regional-groups.ttl``), otherwise by kind of actor; the
-  chart says which, and what the grouping leaves out.
+  chart says which, and what the grouping leaves out;
+* ``stances-by-year``: stance assessments by year and value, one bar per judge (the
+  dataset's editors or a source), from the ``r2p:StanceAssessment`` nodes.
 """
 
 from __future__ import annotations
@@ -280,9 +282,10 @@ def _stacked_bars(
     chart: Chart,
     bars: list[tuple[str, str, list[tuple[str, int]]]],
     scale: dict[str, tuple[int, str]],
+    label_w: int = 270,
 ) -> str:
     # Wide enough for "Latin American and Caribbean States" at 11 px (issue 14: labels fit).
-    row_h, label_w, width = 34, 270, 760
+    row_h, width = 34, 760
     top, bottom = 44, 30
     height = top + bottom + row_h * max(len(bars), 1)
     plot_w = width - label_w - 30
@@ -306,7 +309,7 @@ def _stacked_bars(
                 "text_x": _f(x + w / 2), "colour": "#000" if order in _DARK_TEXT else "#fff",
             })
             x += w
-        drawn.append({"label": _clip(name, 40), "label_x": label_w - 8,
+        drawn.append({"label": _clip(name, label_w // 7), "label_x": label_w - 8,
                       "text_y": _f(y + row_h / 2 + 4), "segments": segs})
     axis_y = top + row_h * len(bars) + 4
     ticks = [{"x": _f(label_w + plot_w * tick / scale_max), "y": axis_y + 14, "value": tick}
@@ -315,6 +318,56 @@ def _stacked_bars(
         "charts/stacked_bars.svg", chart=chart, width=width, height=height, bars=drawn,
         legend_items=_legend(legend, 10, 14), ticks=ticks,
     )
+
+
+# --- stances by year ------------------------------------------------------------------
+
+EDITORS = "r2p-graph-editors"
+
+
+def stances_by_year_query() -> str:
+    return site_query("charts/stances-by-year", _base())
+
+
+def _judge_name(iri: str, row: dict[str, sparql_client.Term]) -> str:
+    if iri.endswith(EDITORS):
+        return "dataset editors"
+    if "shortName" in row:
+        return row["shortName"].value
+    name = row["judgeLabel"].value if "judgeLabel" in row else labels.fallback_label(iri)
+    return name.replace("United Nations ", "UN ")
+
+
+def stances_by_year_chart() -> Chart:
+    chart = Chart(
+        name="stances-by-year",
+        title="Stances by year, and who judged them",
+        caption=(
+            "Stance assessments of the statements and participants at each year's meeting, "
+            "by value, one bar for each judge: the dataset's editors (reading a statement's "
+            "own words) or a source (GCR2P, ICRtoP, UN DPI) that characterised the speakers. "
+            "A year without a bar has no stance assessment recorded, not no stance."
+        ),
+        query=stances_by_year_query(),
+    )
+    rows: dict[tuple[str, str], dict[str, int]] = {}
+    names: dict[tuple[str, str], str] = {}
+    scale: dict[str, tuple[int, str]] = {}
+    for row in sparql_client.select(chart.query):
+        key = (row["year"].value, row["judge"].value)
+        names[key] = f"{row['year'].value} \N{MIDDLE DOT} {_judge_name(key[1], row)}"
+        stance = row["stance"].value
+        scale[stance] = (int(row["scale"].value) if "scale" in row else 0,
+                         row["stanceLabel"].value if "stanceLabel" in row
+                         else labels.fallback_label(stance))
+        rows.setdefault(key, defaultdict(int))[stance] += int(row["assessments"].value)
+    stances = sorted(scale, key=lambda s: -scale[s][0])
+    chart.columns = ["Year and judge", *(scale[s][1] for s in stances)]
+    ordered = sorted(rows, key=lambda k: (k[0], names[k]))
+    chart.rows = [[names[k], *(str(rows[k].get(s, 0)) for s in stances)] for k in ordered]
+    bars = [(k[1], names[k], [(s, rows[k].get(s, 0)) for s in stances]) for k in ordered]
+    chart.svg = _stacked_bars(chart, bars, scale, label_w=300)
+    return chart
 
 
 # --- shared SVG pieces -----------------------------------------------------------------
@@ -357,4 +410,5 @@ CHARTS: dict[str, Callable[[], Chart]] = {
     "participation": participation_chart,
     "themes": themes_chart,
     "stances": stances_chart,
+    "stances-by-year": stances_by_year_chart,
 }

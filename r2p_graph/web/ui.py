@@ -180,6 +180,7 @@ _CHART_TITLES = {
     "participation": "Member states taking part, per meeting (reported and known by name)",
     "themes": "The themes raised most",
     "stances": "Stances by kind of actor (or by regional group, when recorded)",
+    "stances-by-year": "Stances by year, and who judged them",
 }
 
 

@@ -5,6 +5,7 @@ page lists statements grouped by meeting, each dated. No timing assertions."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ HEADING_LEVELS = "[...document.querySelectorAll('main h1, main h2, main h3, main
 def headings_in_order(page: Any) -> None:
     levels = page.evaluate(HEADING_LEVELS)
     assert levels and levels[0] == 1 and levels.count(1) == 1, levels
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         assert after <= before + 1, f"heading jumps from h{before} to h{after}: {levels}"
 
 
@@ -55,3 +56,26 @@ def test_meeting_page_reads_top_to_bottom(tab: Any, live_site: LiveSite) -> None
     if tab.width_name == "desktop":
         assert height <= MAX_HEIGHT_1280, f"the meeting page is {height}px tall"
     shot(tab, "meeting-2012-issue14")
+
+
+def test_stances_by_year_chart_draws_and_its_query_runs(
+    tab: Any, live_site: LiveSite,  # noqa: F811
+) -> None:
+    tab.goto(f"{live_site.url}/charts")
+    chart = tab.locator("svg#chart-stances-by-year")
+    assert chart.count() == 1
+    marks = chart.locator("rect.mark")
+    assert marks.count() > 0
+    box = marks.first.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0
+    labels = chart.evaluate("svg => [...svg.querySelectorAll('text')].map(t => t.textContent)")
+    assert any("dataset editors" in t for t in labels) and any("GCR2P" in t for t in labels)
+    assert not any(t.endswith("\N{HORIZONTAL ELLIPSIS}") for t in labels), labels
+    raw = tab.locator("#stances-by-year .chart-links a", has_text="its raw results")
+    response = tab.request.get(raw.get_attribute("href"),
+                               headers={"Accept": "application/sparql-results+json"})
+    assert response.ok
+    assert len(response.json()["results"]["bindings"]) > 0
+    assert tab.locator("#stances-by-year a.query-link").get_attribute("href").startswith(
+        f"{live_site.url}/query?query=")
+    fits(tab)

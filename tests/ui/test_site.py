@@ -109,10 +109,10 @@ def test_vendored_yasgui_matches_its_readme() -> None:
 # --- charts ------------------------------------------------------------------------------
 
 
-def test_charts_page_draws_three_charts_from_live_queries(client: FlaskClient) -> None:
+def test_charts_page_draws_four_charts_from_live_queries(client: FlaskClient) -> None:
     html = html_of(client, "/charts")
     svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
-    assert len(svgs) == 3
+    assert len(svgs) == 4  # issue 14: stances by year and who judged
     for svg in svgs:
         root = ET.fromstring(svg)
         assert root.get("role") == "img"
