@@ -138,7 +138,7 @@ def test_charts_page_draws_four_charts_from_live_queries(client: FlaskClient) ->
 def test_each_chart_links_to_the_query_that_draws_it(client: FlaskClient) -> None:
     html = html_of(client, "/charts")
     links = [h for h in hrefs(html) if "/query?" in h]
-    assert len(links) == 3
+    assert len(links) == 4  # issue 14: stances by year
     for link in links:
         query = parse_qs(urlsplit(link).query)["query"][0]
         response = client.get(
