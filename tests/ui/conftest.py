@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,45 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
             yield Browser(context=context, blocked=blocked, failed=[])
         finally:
             context.close()
+
+
+#: The widths the pages are read at: a desktop window and a phone.
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+@contextmanager
+def new_tab(browser: Browser, width_name: str = "desktop") -> Iterator[Any]:
+    """A page of ``browser`` at one of :data:`WIDTHS` (``page.width_name`` says which) that,
+    when closed, fails the test on a script error, a request off this machine or a failed
+    load."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": WIDTHS[width_name], "height": 900})
+    page.width_name = width_name
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        page.close()
+        assert not errors, errors
+        assert not browser.blocked, f"requests off this machine: {browser.blocked}"
+        assert not browser.failed, f"failed loads: {browser.failed}"
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def tab(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Any]:
+    """A browser tab, once at each of :data:`WIDTHS` (a module may override it)."""
+    with new_tab(browser, request.param) as page:
+        yield page
+
+
+def fits(page: Any) -> None:
+    """The page does not scroll sideways."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"{page.url} scrolls sideways ({width}px > {viewport}px)"
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot in tests/artifacts, named for the page's width."""
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"), full_page=True)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from r2p_graph.queries import competency_queries
-from tests.ui.conftest import ARTIFACTS, Browser, LiveSite
+from tests.ui.conftest import ARTIFACTS, Browser, LiveSite, new_tab
 
 pytestmark = [pytest.mark.xdist_group("ui"), pytest.mark.slow]
 
@@ -23,16 +23,9 @@ RESULT_ROWS = ".yasr table.dataTable tbody tr"
 
 @pytest.fixture
 def tab(browser: Browser) -> Iterator[Any]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    """These tests run at 1280 px only (one resizes to 390 px itself)."""
+    with new_tab(browser) as page:
         yield page
-    finally:
-        page.close()
-        assert not errors, errors
-        assert not browser.blocked, f"requests off this machine: {browser.blocked}"
-        assert not browser.failed, f"failed loads: {browser.failed}"
 
 
 def shot(page: Any, name: str) -> None:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import LiveSite
-from tests.ui.test_researcher_browser import fits, shot, tab  # noqa: F401 - the fixture
+from tests.ui.conftest import LiveSite, fits, shot
 
 pytestmark = [pytest.mark.xdist_group("ui"), pytest.mark.slow]
 
@@ -30,7 +29,7 @@ def headings_in_order(page: Any) -> None:
         assert after <= before + 1, f"heading jumps from h{before} to h{after}: {levels}"
 
 
-def test_meeting_page_reads_top_to_bottom(tab: Any, live_site: LiveSite) -> None:  # noqa: F811
+def test_meeting_page_reads_top_to_bottom(tab: Any, live_site: LiveSite) -> None:
     tab.goto(f"{live_site.url}{MEETING}")
     toc = tab.locator("nav.toc a")
     assert toc.count() >= 5
@@ -59,7 +58,7 @@ def test_meeting_page_reads_top_to_bottom(tab: Any, live_site: LiveSite) -> None
 
 
 def test_stances_by_year_chart_draws_and_its_query_runs(
-    tab: Any, live_site: LiveSite,  # noqa: F811
+    tab: Any, live_site: LiveSite,
 ) -> None:
     tab.goto(f"{live_site.url}/charts")
     chart = tab.locator("svg#chart-stances-by-year")

@@ -5,42 +5,13 @@ state's profile reads as a timeline. No timing assertions: every wait is for a s
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.ui.conftest import ARTIFACTS, Browser, LiveSite
+from tests.ui.conftest import LiveSite, fits, shot
 
 pytestmark = [pytest.mark.xdist_group("ui"), pytest.mark.slow]
-
-WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture(params=sorted(WIDTHS))
-def tab(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Any]:
-    page = browser.new_page()
-    page.set_viewport_size({"width": WIDTHS[request.param], "height": 900})
-    page.width_name = request.param
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        page.close()
-        assert not errors, errors
-        assert not browser.blocked, f"requests off this machine: {browser.blocked}"
-        assert not browser.failed, f"failed loads: {browser.failed}"
-
-
-def fits(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.evaluate("window.innerWidth")
-    assert width <= viewport, f"{page.url} scrolls sideways ({width}px > {viewport}px)"
-
-
-def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.width_name}.png"), full_page=True)
 
 
 def test_search_box_suggests_and_goes_to_the_state(tab: Any, live_site: LiveSite) -> None:
