@@ -1,7 +1,8 @@
 """Issue 14, item 6, in Chromium at 1280 px and 390 px: a meeting's page has a table of
 contents, lists each participant once, keeps its headings in order, puts statements before
 what sources say about the meeting, stays measured and never scrolls sideways; a topic's
-page lists statements grouped by meeting, each dated. No timing assertions."""
+page lists statements grouped by meeting, each dated, then what sources say, then its
+documents. No timing assertions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import itertools
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 
 from tests.ui.conftest import LiveSite, fits, shot
 
@@ -78,3 +80,58 @@ def test_stances_by_year_chart_draws_and_its_query_runs(
     assert tab.locator("#stances-by-year a.query-link").get_attribute("href").startswith(
         f"{live_site.url}/query?query=")
     fits(tab)
+
+
+TOPIC_SECTIONS = ["statements-h", "claims-h", "documents-h"]
+
+
+@pytest.mark.parametrize("path", ["/id/pillar/3", "/id/theme/use-of-force"])
+def test_topic_page_groups_statements_by_meeting(
+    tab: Any, live_site: LiveSite, path: str,
+) -> None:
+    tab.goto(f"{live_site.url}{path}")
+    order = tab.evaluate("[...document.querySelectorAll('main h2')].map(h => h.id)")
+    assert [h for h in order if h in TOPIC_SECTIONS] == TOPIC_SECTIONS, order
+    assert order.index("toc-h") < order.index("statements-h")
+    toc = tab.locator("nav.toc a")
+    for i in range(toc.count()):
+        target = toc.nth(i).get_attribute("href")
+        assert target and tab.locator(target).count() == 1, target
+    headings_in_order(tab)
+    groups = tab.locator("section.topic-meeting")
+    assert groups.count() >= 1
+    dates = []
+    for i in range(groups.count()):
+        group = groups.nth(i)
+        heading = group.locator("h3")
+        assert heading.locator("a[href*='/id/meeting/']").count() == 1
+        dates.append(heading.locator("time").get_attribute("datetime"))
+        assert group.locator("li.statement-card a.record[href*='/id/statement/']").count() >= 1
+    assert all(dates) and dates == sorted(dates), dates
+    claims = tab.locator("#claims-h ~ ol.claims > li")
+    for i in range(claims.count()):
+        assert claims.nth(i).locator("time[datetime]").count() == 1
+    fits(tab)
+    shot(tab, "topic-" + path.strip("/").replace("/", "-"))
+
+
+def test_pillar_page_has_more_groups_than_one(tab: Any, live_site: LiveSite) -> None:
+    tab.goto(f"{live_site.url}/id/pillar/3")
+    assert tab.locator("section.topic-meeting").count() >= 5
+    assert tab.locator("#documents-h ~ ul.documents li .date").count() >= 1
+
+
+def test_theme_page_lists_a_statement_under_its_meeting(client: FlaskClient) -> None:
+    html = client.get("/id/theme/use-of-force", headers={"Accept": "text/html"}).text
+    groups = html.split('<section class="topic-meeting"')[1:]
+    (group,) = [g for g in groups if "/id/meeting/ga-2012-09-05\"" in g.split("</h3>")[0]]
+    heading = group.split("</h3>")[0]
+    assert "Fourth informal interactive dialogue" in heading
+    assert 'datetime="2012-09-05"' in heading and "5 September 2012" in heading
+    assert "/id/statement/ga-2012-09-05/president-of-the-general-assembly" in group
+    assert "Nassir Abdulaziz Al-Nasser" in group
+    # Sections in order, each with its count; an empty one says so.
+    at = [html.index(f'id="{h}"') for h in TOPIC_SECTIONS]
+    assert at == sorted(at)
+    assert "What sources say (3 claims)" in html
+    assert "No UN document in the record concerns it; the record is partial." in html

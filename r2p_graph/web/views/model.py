@@ -68,7 +68,7 @@ class ResourcePage:
     sources: list[Link]
     jsonld: str
     alternates: list[tuple[str, str, str]]  # (name, media type, href)
-    kind: str = "resource"  # meeting | state | actor | concept | scheme | person | resource
+    kind: str = "resource"  # meeting | state | actor | topic | concept | scheme | person | resource
     sections: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,6 +1,6 @@
 """The resource page (``/id/...``, ``/def``, ``/graph/...``): the resource's data, its
 properties, the resources that link to it, and the sections of its page type
-(:mod:`.meeting`, :mod:`.actor`, :mod:`.concept`).
+(:mod:`.meeting`, :mod:`.state`, :mod:`.actor`, :mod:`.topic`, :mod:`.concept`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from r2p_graph.web.labels import (
 )
 from r2p_graph.web.sparql_client import VALUES_CHUNK, construct, ref, safe_iri, select, values
 from r2p_graph.web.views.actor import actor_sections
-from r2p_graph.web.views.concept import concept_sections, scheme_concepts
+from r2p_graph.web.views.concept import scheme_concepts
 from r2p_graph.web.views.meeting import SHOWN_IN_SECTIONS, meeting_sections
 from r2p_graph.web.views.model import (
     InverseGroup,
@@ -37,6 +37,7 @@ from r2p_graph.web.views.model import (
     value_for,
 )
 from r2p_graph.web.views.state import state_sections
+from r2p_graph.web.views.topic import is_topic, topic_sections
 
 SDO = Namespace(namespaces.SCHEMA)
 ORG = Namespace(namespaces.ORG)
@@ -300,8 +301,8 @@ def build_page(
         kind = "actor"
     elif str(SKOS.ConceptScheme) in all_types:
         kind = "scheme"
-    elif str(SKOS.Concept) in all_types:
-        kind = "concept"
+    elif str(SKOS.Concept) in all_types or f"{v}Situation" in all_types:
+        kind = "topic" if is_topic(iri, data) else "concept"
 
     page = ResourcePage(
         iri=iri, label=own_label, types=types, description=description,
@@ -323,8 +324,11 @@ def build_page(
     elif kind == "actor":
         page.sections.update(actor_sections(iri, label))
         skip |= {"participant", "hadParticipant"}
-    elif kind == "concept":
-        page.sections.update(concept_sections(iri, label))
+    elif kind == "topic":
+        page.sections.update(topic_sections(iri, label))
+        # The sections list what raises it, what sources say about it and its documents.
+        skip |= {"addressesTheme", "addressesPillar", "mentionsSituation", "mentionsCrime",
+                 "concernsSituation", "about", "mentions"}
     elif kind == "scheme" and extra is not None:
         page.sections["concepts"] = scheme_concepts(iri, extra, label)
         skip |= {"inScheme", "topConceptOf"}
