@@ -19,6 +19,13 @@ attacks one after the other, stops the server, and prints a Markdown table:
    server process tree's resident memory sampled every 50 ms: idle and peak, and the
    answer's status and first line.
 
+4. **stream** (``--only stream``): ``CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }`` over
+   the whole dataset as N-Triples, read as it comes: time to the first byte and to the
+   last, bytes and triples received, how the body ends (``# truncated: ...`` or whole),
+   and the server tree's peak RSS meanwhile. ``--synthetic N`` serves N generated
+   triples (a temporary N-Triples file) instead of ``data/``; ``--env KEY=VALUE`` sets
+   server settings (e.g. ``R2P_MAX_ANSWER_BYTES=0``, ``R2P_QUERY_TIMEOUT=120``).
+
 Everything is bounded: every client loop stops at its end time, every request has a
 client timeout, the server is killed (its process group) on exit.
 """
@@ -313,6 +320,66 @@ def memory(url: str, pid: int) -> dict[str, str]:
     return {"idle": f"{idle:.0f} MB", "peak": f"{peak:.0f} MB", "answer": answer["status"]}
 
 
+STREAM = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def stream(url: str, pid: int, timeout: float) -> dict[str, str]:
+    """Time to first byte and to last byte of the whole dataset as N-Triples."""
+    peak = [tree_rss_mb(pid)]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], tree_rss_mb(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    first = None
+    size = lines = 0
+    tail = b""
+    try:
+        with requests.get(
+            url + "/sparql", params={"query": STREAM},
+            headers={"Accept": "application/n-triples"}, stream=True, timeout=timeout,
+        ) as response:
+            status = response.status_code
+            streamed = response.headers.get("X-R2P-Streamed", "no")
+            for chunk in response.iter_content(chunk_size=None):
+                if first is None:
+                    first = time.perf_counter() - started
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+                tail = (tail + chunk)[-200:]
+            truncated = response.headers.get("X-R2P-Results-Truncated")
+    finally:
+        done.set()
+        sampler.join()
+    total = time.perf_counter() - started
+    ending = tail.rstrip().rsplit(b"\n", 1)[-1].decode("utf-8", "replace")
+    how = ending if ending.startswith("#") else (f"header {truncated}" if truncated else "whole")
+    return {
+        "status": f"{status}, streamed: {streamed}",
+        "ttfb": f"{(first or total) * 1000:.0f} ms",
+        "total": f"{total * 1000:.0f} ms",
+        "size": f"{size / 1e6:.1f} MB, {lines} lines, ending: {how}",
+        "rss": f"{peak[0]:.0f} MB",
+    }
+
+
+def synthetic(n: int) -> Path:
+    """``n`` triples as N-Triples in a temporary file (subjects of 10 triples each)."""
+    path = Path(tempfile.gettempdir()) / f"r2p-attack-synthetic-{n}.nt"
+    if not path.exists():
+        with path.open("w") as out:
+            for i in range(n):
+                out.write(
+                    f"<http://example.org/s{i // 10}> <http://example.org/p{i % 10}> "
+                    f'"value {i} of a synthetic dataset" .\n'
+                )
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout to serve from")
@@ -325,11 +392,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--files", nargs="*", help="serve these RDF files (r2p-graph serve FILE...) instead"
     )
-    parser.add_argument("--only", choices=("slow", "starvation", "memory"), action="append")
+    parser.add_argument(
+        "--only", choices=("slow", "starvation", "memory", "stream"), action="append"
+    )
+    parser.add_argument("--synthetic", type=int, default=0, help="serve N generated triples")
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     args = parser.parse_args(argv)
     only = set(args.only or ("slow", "starvation", "memory"))
     rows: list[tuple[str, str]] = []
-    with server(args.root.resolve(), args.python, {}, args.files) as (url, pid):
+    env = dict(item.split("=", 1) for item in args.env)
+    files = [str(synthetic(args.synthetic))] if args.synthetic else args.files
+    with server(args.root.resolve(), args.python, env, files) as (url, pid):
         if "slow" in only:
             s = slow_clients(url, args.slow)
             rows += [(f"{args.slow} slow clients: connections", s["held"]),
@@ -345,6 +418,11 @@ def main(argv: list[str] | None = None) -> int:
             rss = f"idle {m['idle']}, peak {m['peak']}"
             rows += [("memory-hungry query: server tree RSS", rss),
                      ("memory-hungry query: answer", m["answer"])]
+        if "stream" in only:
+            st = stream(url, pid, timeout=600)
+            rows += [("CONSTRUCT of everything: status", st["status"]),
+                     ("time to first byte", st["ttfb"]), ("time to last byte", st["total"]),
+                     ("received", st["size"]), ("server tree peak RSS", st["rss"])]
     title = args.label or str(args.root)
     print(f"\n| {title} | |\n|---|---|")
     for name, value in rows:

@@ -114,6 +114,16 @@ class Settings:
     #: past it are cut, and the response says so (X-R2P-Results-Truncated: max_bytes=N).
     #: The whole dataset is at /download. 0: no cap.
     max_answer_bytes: int = 16_000_000
+    #: CONSTRUCT / DESCRIBE answers longer than this (bytes) stream: the first bytes go
+    #: out while the worker still writes the rest (chunked, no Content-Length, header
+    #: ``X-R2P-Streamed: notice-in-body``). Their headers cannot say how they end, so a
+    #: cut (the byte cap, the deadline, the fast lane's budget with the heavy lane full)
+    #: is announced at the end of the body: ``# truncated: max_bytes=N`` (N-Triples,
+    #: Turtle), ``<!-- truncated: ... -->`` (RDF/XML), a last ``{"@truncated": ...}``
+    #: (JSON-LD). Shorter answers go whole, with exact headers. A stream counts as a
+    #: running query: past ``fast_lane_budget`` it takes a heavy-lane place (or is cut),
+    #: and the deadline kills it. 0: never stream.
+    stream_after_bytes: int = 262_144
     #: Largest request body accepted, in bytes (413 above it).
     max_body_bytes: int = 1_000_000
     #: Longest query text accepted, in characters (414 for GET, 413 for POST above it).

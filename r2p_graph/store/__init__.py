@@ -91,6 +91,31 @@ class QueryRequest:
     max_bytes: int = 0
     #: Who asked (the client's address), for fair shares of the heavy lane; "" = unknown.
     client: str = ""
+    #: CONSTRUCT / DESCRIBE: an answer longer than this many bytes may stream (its first
+    #: bytes go out while the engine still writes the rest; see :class:`AnswerStream`);
+    #: shorter ones come whole, with exact headers. 0: always whole.
+    stream_after: int = 0
+
+
+@runtime_checkable
+class AnswerStream(Protocol):
+    """The rest of a streamed answer, after :attr:`QueryResult.body` (its first bytes).
+
+    Iterating yields the following bytes as the engine writes them; once it is exhausted,
+    :attr:`cut` says why the answer stopped early ("" when it is whole): ``max_bytes=N``
+    (the byte cap), ``deadline=Ts`` (the query's deadline: the worker was killed),
+    ``fast_lane_budget=Ts`` (still streaming past the fast lane's budget while the heavy
+    lane was full), ``query_memory_mb=N`` or ``error``. Headers were sent before the cut
+    was known, so the caller announces it in the body
+    (:func:`r2p_graph.store.results.cut_notice`). :meth:`close` stops it early and frees
+    the worker; it must be called (a WSGI server calls the response's ``close``).
+    """
+
+    cut: str
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -107,6 +132,9 @@ class QueryResult:
     truncated: bool = False
     #: Seconds spent evaluating and serializing.
     elapsed: float = 0.0
+    #: A streamed answer: ``body`` is its first part and this the rest (``size`` and
+    #: ``truncated`` are then unknown: 0 and False). None: ``body`` is the whole answer.
+    rest: AnswerStream | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ from r2p_graph.store import (
 )
 from r2p_graph.store import results as res
 from r2p_graph.store.literal_forms import originals_table, restore
+from r2p_graph.store.results import Send
 
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 _MAX_MESSAGE = 400
@@ -194,7 +195,9 @@ class OxigraphEngine:
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryFailed(_shorten(str(exc))) from None
 
-    def evaluate(self, request: QueryRequest) -> QueryResult:
+    def evaluate(self, request: QueryRequest, send: Send | None = None) -> QueryResult:
+        """Evaluate ``request``; with ``send``, a graph answer longer than
+        ``request.stream_after`` streams through it (see :class:`results.Relay`)."""
         started = time.perf_counter()
         # Again, in the worker (the analysis is remembered).
         info = refuse.check_query(request.text, request.max_depth, request.max_operators)
@@ -228,32 +231,20 @@ class OxigraphEngine:
             if isinstance(answer, ox.QuerySolutions):
                 return self._select_in_python(answer, info, request, media_type, started)
             media_type = _pick(request.media_type, formats.GRAPH_TYPES)
-            triples, truncated = self._capped(answer, request.max_bytes)
             prefixes = {k: v for k, v in info.prefixes.items() if query_text.is_iri(v)}
-            graph_body = ox.serialize(
-                triples, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
-            )
             form: QueryForm = "DESCRIBE" if info.form == "DESCRIBE" else "CONSTRUCT"
+            relay = res.Relay(send, request.stream_after, form, media_type)
+            capped = _Capped(answer, request.max_bytes, self._restore if self._originals else None)
+            output: Any = relay  # a writable file, as far as the serializer is concerned
+            ox.serialize(
+                capped, output, format=_GRAPH_FORMATS[media_type], prefixes=prefixes or None
+            )
             return QueryResult(
-                form, graph_body or b"", media_type, len(triples), truncated, _since(started)
+                form, relay.finish(), media_type, capped.count, capped.truncated,
+                _since(started),
             )
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryFailed(_shorten(str(exc))) from None
-
-    def _capped(self, answer: Iterable[ox.Triple], max_bytes: int) -> tuple[list[ox.Triple], bool]:
-        """The triples of a CONSTRUCT / DESCRIBE answer (terms as written), read one by
-        one and cut before their N-Triples would pass ``max_bytes`` (0: no cap); and
-        whether they were cut. The answer is never held whole beyond the cap."""
-        triples: list[ox.Triple] = []
-        size = 0
-        for found in answer:
-            triple = self._restore(found) if self._originals else found
-            if max_bytes:
-                size += len(str(triple)) + 3  # "<s> <p> <o> .\n"
-                if size > max_bytes:
-                    return triples, True
-            triples.append(triple)
-        return triples, False
 
     def _select_natively(
         self,
@@ -389,6 +380,36 @@ def count_rows(body: bytes, media_type: str) -> int:
     if media_type == formats.CSV:
         return max(0, _CSV_QUOTED.sub(b'""', body).count(b"\r\n") - 1)
     raise ValueError(f"no row count for {media_type}")
+
+
+class _Capped:
+    """The triples of a CONSTRUCT / DESCRIBE answer (terms as written, by ``restore``),
+    read one by one as the serializer asks, and stopped before their N-Triples would pass
+    ``max_bytes`` (0: no cap): the answer is never held whole."""
+
+    def __init__(
+        self,
+        answer: Iterable[ox.Triple],
+        max_bytes: int,
+        restore: Callable[[ox.Triple], ox.Triple] | None,
+    ) -> None:
+        self._answer = answer
+        self._max_bytes = max_bytes
+        self._restore = restore
+        self.count = 0
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        size = 0
+        for found in self._answer:
+            triple = self._restore(found) if self._restore is not None else found
+            if self._max_bytes:
+                size += len(str(triple)) + 3  # "<s> <p> <o> .\n"
+                if size > self._max_bytes:
+                    self.truncated = True
+                    return
+            self.count += 1
+            yield triple
 
 
 def _pick(media_type: str, allowed: tuple[str, ...]) -> str:

@@ -133,7 +133,9 @@ class RdflibEngine:
                 graph.add(triple)
         return view
 
-    def evaluate(self, request: QueryRequest) -> QueryResult:
+    def evaluate(self, request: QueryRequest, send: Any = None) -> QueryResult:
+        """Evaluate ``request``; answers are always whole (``send`` is not used: rdflib
+        builds the whole graph before it serializes it)."""
         started = time.perf_counter()
         info = refuse.check_query(request.text, request.max_depth, request.max_operators)
         try:

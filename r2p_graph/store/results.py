@@ -17,10 +17,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from r2p_graph.store import formats
+from r2p_graph.store import QueryForm, QueryResult, formats
 
 Term = tuple[Any, ...]
 Row = Sequence[Term | None]
@@ -256,3 +256,104 @@ def _select_tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
     for row in rows:
         lines.append("\t".join(_tsv_value(term) for term in row))
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- streaming
+
+#: Where a chunk of a streamed graph answer may end, so that a cut (deadline, byte cap)
+#: leaves whole statements: a line of N-Triples, a Turtle statement.
+_STATEMENT_END = {formats.N_TRIPLES: b"\n", formats.TURTLE: b" .\n"}
+#: Bytes a streamed answer is sent in (at most two of them wait in the worker's pipe).
+CHUNK = 64 * 1024
+
+Message = tuple[Any, ...]
+#: How a worker sends a message to the serving process.
+Send = Callable[[Message], None]
+
+
+class Relay:
+    """A file-like sink for a serializer running in a query worker.
+
+    It holds what it is given until ``stream_after`` bytes (0: never stream): an answer
+    that ends before then is returned whole by :meth:`finish`. Past them, it sends
+    ``("head", QueryResult(form, first_bytes, media_type))`` with ``send``, then
+    ``("chunk", bytes)`` messages of about :data:`CHUNK` bytes, each ending on a
+    statement (N-Triples, Turtle). ``send`` blocks while the pipe is full, so a client
+    that stops reading stops the worker (which its deadline then kills).
+    """
+
+    def __init__(
+        self,
+        send: Send | None,
+        stream_after: int,
+        form: QueryForm,
+        media_type: str,
+    ) -> None:
+        self._send = send
+        self._threshold = stream_after if send is not None and stream_after > 0 else 0
+        self._form = form
+        self._media_type = media_type
+        self._end = _STATEMENT_END.get(media_type, b"")
+        self._buffer = bytearray()
+        self.streaming = False
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if self._threshold:
+            limit = CHUNK if self.streaming else self._threshold
+            if len(self._buffer) >= limit:
+                self._push(final=False)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def _push(self, final: bool) -> None:
+        cut = len(self._buffer)
+        if self._end and not final:
+            end = self._buffer.rfind(self._end)
+            if end < 0:
+                return  # one statement longer than a chunk: wait for its end
+            cut = end + len(self._end)
+        part = bytes(self._buffer[:cut])
+        del self._buffer[:cut]
+        assert self._send is not None
+        if self.streaming:
+            self._send(("chunk", part))
+        else:
+            self.streaming = True
+            self._send(("head", QueryResult(self._form, part, self._media_type)))
+
+    def finish(self) -> bytes:
+        """The whole answer when it never streamed; else b"" (the rest was sent)."""
+        if not self.streaming:
+            body = bytes(self._buffer)
+            self._buffer.clear()
+            return body
+        if self._buffer:
+            self._push(final=True)
+        return b""
+
+
+def cut_notice(media_type: str, tail: bytes, reason: str) -> bytes:
+    """``tail`` (the last bytes of a streamed graph answer) with a notice that the answer
+    was cut, for ``reason`` (e.g. ``max_bytes=16000000``), in a form the format allows:
+
+    * N-Triples, Turtle: a final comment line ``# truncated: REASON``;
+    * RDF/XML: a final comment ``<!-- truncated: REASON -->`` (allowed after the root);
+    * JSON-LD: a last element ``{"@truncated": "REASON"}`` in the top-level array. A key
+      of the form of a keyword is ignored by JSON-LD 1.1 processors, so the graph is the
+      same; when the array was never closed (a deadline), the object is appended as is.
+    """
+    if media_type == formats.JSON_LD:
+        notice = json.dumps({"@truncated": reason}).encode()
+        stripped = tail.rstrip()
+        if stripped.endswith(b"]"):
+            body = stripped[:-1].rstrip()
+            separator = b"" if body.endswith(b"[") else b","
+            return body + separator + notice + b"]\n"
+        return tail + b"\n" + notice + b"\n"
+    if media_type == formats.RDF_XML:
+        return tail + f"\n<!-- truncated: {escape(reason)} -->\n".encode()
+    newline = b"" if not tail or tail.endswith(b"\n") else b"\n"
+    return tail + newline + f"# truncated: {reason}\n".encode()

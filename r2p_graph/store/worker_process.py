@@ -25,6 +25,7 @@ from r2p_graph.store import (
     QuerySyntaxError,
     QueryTooComplex,
 )
+from r2p_graph.store.results import Send
 from r2p_graph.store.sandbox import (
     install_audit_hook,
     isolate_network,
@@ -45,7 +46,10 @@ _ENGINE_MODULES = {
 class Engine(Protocol):
     """What a worker needs from an engine: evaluate one request."""
 
-    def evaluate(self, request: QueryRequest) -> QueryResult: ...
+    def evaluate(self, request: QueryRequest, send: Send | None = None) -> QueryResult:
+        """The answer; with ``send``, a long graph answer may stream through it instead
+        (``("head", ...)`` and ``("chunk", ...)`` messages, then the result, body empty)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -152,11 +156,24 @@ def make_engine(spec: EngineSpec) -> Engine:
 # --------------------------------------------------------------------------- worker side
 
 
-def _reply(engine: Engine, request: Any) -> tuple[Any, ...]:
+def _reply(engine: Engine, request: Any, send: Send) -> tuple[Any, ...]:
+    """The last message answering ``request``: ``("ok", result)`` for a whole answer,
+    ``("end", triples, truncated)`` after a streamed one, or an error (which may also
+    end a stream: the serving process then announces the answer as cut)."""
     if not isinstance(request, QueryRequest):
         return ("failed", "malformed request to the query worker")
+    streamed = False
+
+    def relay(message: tuple[Any, ...]) -> None:
+        nonlocal streamed
+        streamed = True
+        send(message)
+
     try:
-        return ("ok", engine.evaluate(request))
+        result = engine.evaluate(request, relay if request.stream_after > 0 else None)
+        if streamed:
+            return ("end", result.size, result.truncated)
+        return ("ok", result)
     except QuerySyntaxError as exc:
         return ("syntax", str(exc), exc.position)
     except QueryTooComplex as exc:
@@ -214,7 +231,7 @@ def serve_worker(
             return 0
         if request is None:
             return 0
-        conn.send(_reply(evaluator, request))
+        conn.send(_reply(evaluator, request, conn.send))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, NoReturn
@@ -54,6 +55,7 @@ from r2p_graph.store import (
 )
 from r2p_graph.store.lanes import Lanes
 from r2p_graph.store.sandbox import isolate_network
+from r2p_graph.store.streams import StreamOwner, WorkerStream
 from r2p_graph.store.worker_process import ENGINES, Engine, EngineSpec, main, make_engine
 
 __all__ = [
@@ -377,7 +379,10 @@ class WorkerPool:
     # -- queries
 
     def run(self, request: QueryRequest, deadline: float) -> QueryResult:
-        """Evaluate ``request`` in a worker; ``deadline`` is a ``time.monotonic()`` value."""
+        """Evaluate ``request`` in a worker; ``deadline`` is a ``time.monotonic()`` value.
+
+        A streamed answer (see :mod:`r2p_graph.store.streams`) keeps its worker, and its
+        place in the heavy lane, until the stream ends."""
         lanes = self.lanes
         if not lanes.enabled:
             worker = self._borrow(request, deadline)
@@ -385,30 +390,35 @@ class WorkerPool:
         if lanes.known_heavy(request.text):
             # It outgrew the budget lately: straight to the heavy lane, or refused now.
             self._enter_heavy(request)
+            result = None
             try:
                 worker = self._borrow(request, deadline)
                 started = time.monotonic()
-                result = self._collect(worker, request, deadline)
-                if time.monotonic() - started < lanes.budget:
+                result = self._collect(worker, request, deadline, heavy=True)
+                if result.rest is None and time.monotonic() - started < lanes.budget:
                     lanes.forget(request.text)
                 return result
             finally:
-                lanes.leave(request.client)
+                if result is None or result.rest is None:
+                    lanes.leave(request.client)
         worker = self._borrow(request, deadline)
         budget_end = min(deadline, time.monotonic() + lanes.budget)
         answered = self._wait(worker, request, budget_end)
         if answered or time.monotonic() >= deadline:
-            return self._collect(worker, request, deadline)
+            return self._collect(worker, request, deadline, budget_end=budget_end)
         lanes.remember(request.text)
         try:
             self._enter_heavy(request)
         except HeavyLaneFull:
             self._retire(worker)
             raise
+        result = None
         try:
-            return self._collect(worker, request, deadline)
+            result = self._collect(worker, request, deadline, heavy=True)
+            return result
         finally:
-            lanes.leave(request.client)
+            if result is None or result.rest is None:
+                lanes.leave(request.client)
 
     def _enter_heavy(self, request: QueryRequest) -> None:
         why = self.lanes.enter(request.client)
@@ -454,7 +464,15 @@ class WorkerPool:
         except (EOFError, OSError):
             return True
 
-    def _collect(self, worker: _Worker, request: QueryRequest, deadline: float) -> QueryResult:
+    def _collect(
+        self,
+        worker: _Worker,
+        request: QueryRequest,
+        deadline: float,
+        *,
+        heavy: bool = False,
+        budget_end: float | None = None,
+    ) -> QueryResult:
         try:
             answered = worker.conn.poll(max(0.0, deadline - time.monotonic()))
             reply = worker.conn.recv() if answered else None
@@ -464,9 +482,34 @@ class WorkerPool:
             self.timeouts += 1
             self._retire(worker)
             raise QueryTimeout(timeout_message(request.timeout))
-        self._idle.put(worker)
         limit = self.spec.query_memory_mb if self.spec is not None else 0
+        if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == "head":
+            head = reply[1]
+            if isinstance(head, QueryResult):
+                stream = WorkerStream(
+                    self._stream_owner(), worker, request, deadline,
+                    heavy=heavy, budget_end=budget_end, memory_mb=limit,
+                )
+                return replace(head, rest=stream)
+        self._idle.put(worker)
         return _unwrap(reply, limit)
+
+    def _stream_owner(self) -> StreamOwner:
+        def drop(worker: _Worker) -> None:
+            with self._lock:
+                self._workers.discard(worker)
+            self._replace_later()
+
+        def died(worker: _Worker) -> bool:
+            self.deaths += 1
+            how, memory = worker.death()
+            log.error(
+                "query worker %d stopped while streaming an answer: %s",
+                worker.proc.pid, how,
+            )
+            return memory or worker.proc.returncode == -signal.SIGABRT
+
+        return StreamOwner(self.lanes, self._idle.put, drop, died)
 
     def _died(self, worker: _Worker, request: QueryRequest) -> NoReturn:
         """A worker stopped while evaluating ``request``: log it with the request, start

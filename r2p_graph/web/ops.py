@@ -24,7 +24,9 @@ from r2p_graph.web.errors import text_response
 bp = Blueprint("ops", __name__)
 
 ACCESS_LOGGER = "r2p_graph.access"
-_EXPOSED = "X-R2P-Result-Size, X-R2P-Results-Truncated, X-R2P-Build, Retry-After, Link"
+_EXPOSED = (
+    "X-R2P-Result-Size, X-R2P-Results-Truncated, X-R2P-Streamed, X-R2P-Build, Retry-After, Link"
+)
 
 
 def _json(status: int, data: dict[str, object]) -> Response:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, g, request
@@ -35,6 +35,7 @@ from r2p_graph.store import (
     QueryFailed,
     QueryRefused,
     QueryRequest,
+    QueryResult,
     QuerySyntaxError,
     QueryTimeout,
     QueryTooBig,
@@ -45,6 +46,7 @@ from r2p_graph.store import (
     query_text,
     refuse,
 )
+from r2p_graph.store import results as res
 from r2p_graph.web import negotiation
 from r2p_graph.web.context import endpoint_url, public_base, web_context
 from r2p_graph.web.discovery import service_description
@@ -291,6 +293,7 @@ def sparql() -> Response:
         max_operators=settings.max_query_operators,
         max_bytes=settings.max_answer_bytes,
         client=request.remote_addr or "",
+        stream_after=settings.stream_after_bytes,
     )
     started = time.perf_counter()
     try:
@@ -311,15 +314,39 @@ def sparql() -> Response:
         g.r2p_query_ms = (time.perf_counter() - started) * 1000
 
     g.r2p_form = result.form
-    g.r2p_result_size = result.size
-    g.r2p_truncated = result.truncated
     headers = [
         ("Content-Type", formats.content_type(result.media_type)),
         ("Vary", "Accept"),
-        ("X-R2P-Result-Size", str(result.size)),
     ]
+    if result.rest is not None:
+        # Streamed: how it ends is not known yet; a cut is announced in the body.
+        headers.append(("X-R2P-Streamed", "notice-in-body"))
+        return Response(_relay(result), status=200, headers=headers)
+    g.r2p_result_size = result.size
+    g.r2p_truncated = result.truncated
+    headers.append(("X-R2P-Result-Size", str(result.size)))
     if result.truncated and result.form in ("CONSTRUCT", "DESCRIBE"):
         headers.append(("X-R2P-Results-Truncated", f"max_bytes={settings.max_answer_bytes}"))
     elif result.truncated:
         headers.append(("X-R2P-Results-Truncated", f"max_rows={settings.max_rows}"))
     return Response(result.body, status=200, headers=headers)
+
+
+def _relay(result: QueryResult) -> Iterator[bytes]:
+    """The body of a streamed answer: its chunks as they come, the last one held back so
+    that a cut can be announced after it (:func:`results.cut_notice`). Closing this
+    generator (the client went away) closes the stream, which frees the worker."""
+    stream = result.rest
+    assert stream is not None
+    held = result.body
+    try:
+        for chunk in stream:
+            if held:
+                yield held
+            held = chunk
+        if stream.cut and stream.cut != "closed":
+            held = res.cut_notice(result.media_type, held, stream.cut)
+        if held:
+            yield held
+    finally:
+        stream.close()
