@@ -50,6 +50,9 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import tree_rss_mb  # bench/run.py: the /proc readers, written once
+
 ROOT = Path(__file__).resolve().parent.parent
 JSON = {"Accept": "application/sparql-results+json"}
 PREFIXES = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -117,34 +120,6 @@ def server(
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         log.close()
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            tree.setdefault(ppid, []).append(int(entry))
-    return tree
-
-
-def tree_rss_mb(pid: int) -> float:
-    tree, todo, total = _children(), [pid], 0.0
-    while todo:
-        p = todo.pop()
-        todo += tree.get(p, [])
-        try:
-            with open(f"/proc/{p}/status", encoding="ascii") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) / 1024
-        except OSError:
-            pass
-    return total
 
 
 # -- measuring -----------------------------------------------------------------------------
