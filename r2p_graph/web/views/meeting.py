@@ -17,10 +17,9 @@ from typing import Any
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from r2p_graph.queries import site_query
 from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.sparql_client import construct, ref
 from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
+from r2p_graph.web.views.neighbourhood import Neighbourhood
 
 #: The order of roles at the podium, and of participant groups on the page.
 ROLE_ORDER = ("convener", "opening speaker", "moderator", "panelist", "speaker")
@@ -139,30 +138,11 @@ class Document:
     url: str
 
 
-def neighbourhood(iri: str) -> Graph:
-    """The triples the page shows (``queries/pages/meeting.rq``)."""
-    text = site_query("pages/meeting", base_iri())
-    return construct(text + f"\nVALUES ?meeting {{ {ref(iri)} }}\n")
-
-
 def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
-    hood = neighbourhood(iri)
+    page = Neighbourhood.fetch("meeting", "meeting", iri, label)
+    hood, values, quotes_of = page.graph, page.values, page.quotes
     R = Namespace(vocab())  # noqa: N806 - reads like the ontology's prefix
-    for o in hood.objects():
-        if isinstance(o, URIRef):
-            label.want(str(o))
-    for s in hood.subjects():
-        label.want(str(s))
-    label.resolve()
     cites = Citations()
-
-    def values(node: Any, *props: Any) -> list[Value]:
-        found = {str(o): value_for(o, label) for p in props for o in hood.objects(node, p)}
-        return sorted(found.values(), key=lambda v: v.text.lower())
-
-    def quotes_of(node: Any) -> list[str]:
-        return sorted(str(t) for q in hood.objects(node, R.hasQuote)
-                      for t in hood.objects(q, R.quotedText))
 
     def cite(node: Any) -> list[int]:
         links = sorted((link_for(str(o), label) for o in hood.objects(node, DCTERMS.source)),

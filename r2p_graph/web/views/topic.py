@@ -17,11 +17,10 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from r2p_graph import vocab as namespaces
-from r2p_graph.queries import site_query
 from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.sparql_client import construct, ref
 from r2p_graph.web.views.meeting import Document
-from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
+from r2p_graph.web.views.model import Link, Value, human_date, link_for
+from r2p_graph.web.views.neighbourhood import Neighbourhood
 
 SDO = Namespace(namespaces.SCHEMA)
 
@@ -72,29 +71,10 @@ def is_topic(iri: str, data: Graph) -> bool:
                for s in data.objects(subject, p))
 
 
-def neighbourhood(iri: str) -> Graph:
-    """The triples the page shows (``queries/pages/topic.rq``)."""
-    text = site_query("pages/topic", base_iri())
-    return construct(text + f"\nVALUES ?topic {{ {ref(iri)} }}\n")
-
-
 def topic_sections(iri: str, label: Labeller) -> dict[str, Any]:
-    hood = neighbourhood(iri)
+    page = Neighbourhood.fetch("topic", "topic", iri, label)
+    hood, values, quotes_of = page.graph, page.values, page.quotes
     R = Namespace(vocab())  # noqa: N806 - reads like the ontology's prefix
-    for o in hood.objects():
-        if isinstance(o, URIRef):
-            label.want(str(o))
-    for s in hood.subjects():
-        label.want(str(s))
-    label.resolve()
-
-    def values(node: Any, *props: Any) -> list[Value]:
-        found = {str(o): value_for(o, label) for p in props for o in hood.objects(node, p)}
-        return sorted(found.values(), key=lambda v: v.text.lower())
-
-    def quotes_of(node: Any) -> list[str]:
-        return sorted(str(t) for q in hood.objects(node, R.hasQuote)
-                      for t in hood.objects(q, R.quotedText))
 
     def dated(meeting: Any) -> tuple[Link, str, str]:
         """The meeting's name (its label without the dates it ends with), the ISO date it
