@@ -108,6 +108,24 @@ def test_meeting_page_has_panel_claims_and_statements(client: FlaskClient) -> No
     assert "The United Kingdom is fully committed to implementing the Responsibility" in p.text
 
 
+def test_meeting_and_topic_pages_date_their_documents_and_give_symbols(
+    client: FlaskClient,
+) -> None:
+    # The report the 2012 dialogue discussed, with its symbol (r2p:documentSymbol).
+    meeting = page(client, "/id/meeting/ga-2012-09-05")
+    assert any(h.startswith("Documents (") for h in meeting.headings)
+    html = client.get("/id/meeting/ga-2012-09-05", headers={"Accept": "text/html"}).text
+    documents = html[html.index('<ul class="documents">') :]
+    documents = documents[: documents.index("</ul>")]
+    assert "(A/66/874)" in documents or "(S/2012/578)" in documents, documents[:800]
+    assert "discussed at the meeting" in documents
+    topic = page(client, "/id/pillar/3")
+    assert any(h.startswith("Documents (") for h in topic.headings)
+    assert "date not recorded" in topic.text or any(
+        year in topic.text for year in ("2009", "2011", "2012")
+    )
+
+
 def test_pages_show_labels_not_iris(client: FlaskClient) -> None:
     p = page(client, "/id/meeting/ga-2012-09-05")
     # property names come from the ontology's labels, values are labelled links

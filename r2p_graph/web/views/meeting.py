@@ -18,8 +18,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
-from r2p_graph.web.views.neighbourhood import Neighbourhood
+from r2p_graph.web.views.model import Link, Value, link_for, value_for
+from r2p_graph.web.views.neighbourhood import Document, Neighbourhood
 
 #: The order of roles at the podium, and of participant groups on the page.
 ROLE_ORDER = ("convener", "opening speaker", "moderator", "panelist", "speaker")
@@ -128,16 +128,6 @@ class ClaimCard:
     cites: list[int]
 
 
-@dataclass
-class Document:
-    doc: Link
-    iso_date: str
-    date: str
-    how: list[str]
-    symbol: str
-    url: str
-
-
 def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
     page = Neighbourhood.fetch("meeting", "meeting", iri, label)
     hood, values, quotes_of = page.graph, page.values, page.quotes
@@ -152,7 +142,7 @@ def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
     statements = _statements(hood, iri, R, label, values, quotes_of, cite)
     groups = _participants(hood, iri, R, label, quotes_of, cite)
     claims = _claims(hood, iri, R, label, values, quotes_of, cite)
-    documents = _documents(hood, iri, R, label)
+    documents = _documents(page, iri, R, label)
     disagreements = [f"{g.kind[:1].upper()}{g.kind[1:]}s: {g.disagreement}"
                      for g in groups if g.disagreement]
     return {
@@ -295,9 +285,10 @@ def _claims(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
     return cards
 
 
-def _documents(hood: Graph, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803
+def _documents(page: Neighbourhood, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803
     """The reports the meeting discussed and the documents its statements and claims cite,
     oldest first; a document without a recorded date says so."""
+    hood = page.graph
     how: dict[str, list[str]] = defaultdict(list)
     for doc in hood.objects(URIRef(iri), R.discussesReport):
         how[str(doc)].append("discussed at the meeting")
@@ -305,18 +296,7 @@ def _documents(hood: Graph, iri: str, R: Namespace, label: Labeller) -> list[Doc
         note = f"cited by {label(str(st))}"
         if note not in how[str(doc)]:
             how[str(doc)].append(note)
-    docs = []
-    for doc_iri, notes in how.items():
-        node = URIRef(doc_iri)
-        issued = hood.value(node, DCTERMS.issued) or hood.value(node, DCTERMS.date)
-        iso = str(issued) if issued is not None else ""
-        docs.append(Document(
-            doc=link_for(doc_iri, label), iso_date=iso,
-            date=human_date(iso) if iso else "date not recorded", how=notes,
-            symbol=str(hood.value(node, DCTERMS.identifier) or ""),
-            url=str(hood.value(node, URIRef("https://schema.org/url")) or "")))
-    docs.sort(key=lambda d: (d.iso_date or "9999", d.doc.label.lower()))
-    return docs
+    return page.documents(how)
 
 
 #: Properties of a meeting its page already shows in a section of its own.

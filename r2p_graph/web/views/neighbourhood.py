@@ -7,11 +7,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS
 
+from r2p_graph import vocab as namespaces
 from r2p_graph.queries import site_query
 from r2p_graph.web.labels import Labeller, base_iri, vocab
 from r2p_graph.web.sparql_client import construct, ref
-from r2p_graph.web.views.model import Value, value_for
+from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
+
+
+@dataclass
+class Document:
+    """A UN document as a page lists it: dated, with its symbol, its text and how it
+    relates to the page's subject."""
+
+    doc: Link
+    iso_date: str
+    date: str
+    how: list[str]
+    symbol: str
+    url: str
 
 
 @dataclass
@@ -50,3 +65,20 @@ class Neighbourhood:
             for q in self.graph.objects(node, r2p.hasQuote)
             for t in self.graph.objects(q, r2p.quotedText)
         )
+
+    def documents(self, how: dict[str, list[str]]) -> list[Document]:
+        """The documents named in ``how`` (IRI -> how each relates to the page), oldest
+        first; one without a recorded date says so."""
+        r2p, sdo = Namespace(vocab()), Namespace(namespaces.SCHEMA)
+        docs = []
+        for doc_iri, notes in how.items():
+            node = URIRef(doc_iri)
+            issued = self.graph.value(node, DCTERMS.issued) or self.graph.value(node, DCTERMS.date)
+            iso = str(issued) if issued is not None else ""
+            docs.append(Document(
+                doc=link_for(doc_iri, self.label), iso_date=iso,
+                date=human_date(iso) if iso else "date not recorded", how=notes,
+                symbol=str(self.graph.value(node, r2p.documentSymbol) or ""),
+                url=str(self.graph.value(node, sdo.url) or "")))
+        docs.sort(key=lambda d: (d.iso_date or "9999", d.doc.label.lower()))
+        return docs

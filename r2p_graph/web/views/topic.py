@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import PROV, SKOS
 
 from r2p_graph import vocab as namespaces
 from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.views.meeting import Document
 from r2p_graph.web.views.model import Link, Value, human_date, link_for
-from r2p_graph.web.views.neighbourhood import Neighbourhood
+from r2p_graph.web.views.neighbourhood import Document, Neighbourhood
 
 SDO = Namespace(namespaces.SCHEMA)
 
@@ -115,7 +114,7 @@ def topic_sections(iri: str, label: Labeller) -> dict[str, Any]:
             quotes=quotes_of(claim), according_to=values(claim, PROV.wasAttributedTo)))
     claims.sort(key=lambda c: (c.iso_date or "9999", c.kind.lower(), c.claim.label.lower()))
 
-    documents = _documents(hood, iri, R, label)
+    documents = _documents(page, iri, R, label)
     statement_count = sum(len(g.statements) for g in meetings)
     non_empty = sum(1 for section in (meetings, claims, documents) if section)
     return {
@@ -127,9 +126,10 @@ def topic_sections(iri: str, label: Labeller) -> dict[str, Any]:
     }
 
 
-def _documents(hood: Graph, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803
+def _documents(page: Neighbourhood, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803
     """The UN documents that concern the topic, oldest first; one without a recorded
     date says so."""
+    hood = page.graph
     topic = URIRef(iri)
     how: dict[str, list[str]] = {}
     for doc in hood.subjects(None, topic):
@@ -141,15 +141,4 @@ def _documents(hood: Graph, iri: str, R: Namespace, label: Labeller) -> list[Doc
                 notes.append(note)
         if not notes:
             notes.append("its subject")
-    docs = []
-    for doc_iri, notes in how.items():
-        node = URIRef(doc_iri)
-        issued = hood.value(node, DCTERMS.issued) or hood.value(node, DCTERMS.date)
-        iso = str(issued) if issued is not None else ""
-        docs.append(Document(
-            doc=link_for(doc_iri, label), iso_date=iso,
-            date=human_date(iso) if iso else "date not recorded", how=notes,
-            symbol=str(hood.value(node, R.documentSymbol) or ""),
-            url=str(hood.value(node, SDO.url) or "")))
-    docs.sort(key=lambda d: (d.iso_date or "9999", d.doc.label.lower()))
-    return docs
+    return page.documents(how)
