@@ -35,10 +35,14 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
+from . import vocab
+from .config import Settings
 from .pipeline.files import discover
 
-R2P = Namespace("https://w3id.org/r2p/def#")
-SCHEMA = Namespace("https://schema.org/")
+# The curated files are written under the default base IRI (a build may serve them under
+# another one); the audit reads the files, so it reads them under the default.
+R2P = Namespace(vocab.r2p(Settings.base_iri))
+SCHEMA = Namespace(vocab.SCHEMA)
 
 #: Classes whose instances are facts (the classes every node of which cites a source).
 FACT_CLASSES = tuple(

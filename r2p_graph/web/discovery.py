@@ -22,6 +22,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
+from r2p_graph import vocab as namespaces
 from r2p_graph.store import (
     HeavyLaneFull,
     QueryRequest,
@@ -37,9 +38,9 @@ from r2p_graph.web.negotiation import choose
 
 bp = Blueprint("discovery", __name__)
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+SD = Namespace(namespaces.SD)
+FORMATS = Namespace(namespaces.FORMATS)
+ENTAILMENT = Namespace(namespaces.ENTAILMENT)
 
 _RDFLIB_FORMAT = {
     formats.TURTLE: "turtle",

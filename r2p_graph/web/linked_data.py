@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, VOID, XSD
 
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
 from r2p_graph.ontology_docs import ontology_html
@@ -278,7 +278,7 @@ def named_graph(name: str) -> Response:
     root = public_base()
     graph = resource_view.describe(iri)
     node = URIRef(iri)
-    void = sparql_client.VOID
+    void = VOID
     graph.add((node, RDF.type, URIRef(f"{SD}Graph")))
     graph.add((node, RDF.type, void.Dataset))
     graph.add((node, RDFS.label, Literal(f"The {name} graph of the r2p dataset", lang="en")))

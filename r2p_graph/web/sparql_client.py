@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask import request as http_request
-from rdflib import Graph, Namespace
+from rdflib import Graph
 
 from r2p_graph import vocab as namespaces
 from r2p_graph.ids import Minter
@@ -29,11 +29,6 @@ from r2p_graph.store import (
 )
 from r2p_graph.web.context import web_context
 from r2p_graph.web.errors import ApiError
-
-SDO = Namespace(namespaces.SCHEMA)
-ORG = Namespace(namespaces.ORG)
-VOID = Namespace(namespaces.VOID)
-
 
 #: Prefixes for Turtle and JSON-LD output and for compact names on pages.
 PREFIXES: dict[str, str] = dict(namespaces.PAGE_PREFIXES)

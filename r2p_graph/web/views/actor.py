@@ -13,8 +13,6 @@ from r2p_graph.web.sparql_client import Term, ref, select
 from r2p_graph.web.views.model import human_date, link_for
 
 SDO = Namespace(namespaces.SCHEMA)
-ORG = Namespace(namespaces.ORG)
-VOID = Namespace(namespaces.VOID)
 
 
 def actor_sections(iri: str, label: Labeller) -> dict[str, Any]:

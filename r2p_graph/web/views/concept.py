@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from r2p_graph import vocab as namespaces
 from r2p_graph.web.labels import Labeller, fallback_label, graph_label
 from r2p_graph.web.views.model import link_for
-
-SDO = Namespace(namespaces.SCHEMA)
-ORG = Namespace(namespaces.ORG)
-VOID = Namespace(namespaces.VOID)
 
 
 def scheme_concepts(iri: str, members: Graph, label: Labeller) -> list[dict[str, Any]]:

@@ -6,16 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rdflib import BNode, Literal, Namespace
+from rdflib import BNode, Literal
 from rdflib.namespace import XSD
 
-from r2p_graph import vocab as namespaces
 from r2p_graph.web.labels import Labeller, is_local, local_href
 from r2p_graph.web.sparql_client import Term
-
-SDO = Namespace(namespaces.SCHEMA)
-ORG = Namespace(namespaces.ORG)
-VOID = Namespace(namespaces.VOID)
 
 
 @dataclass

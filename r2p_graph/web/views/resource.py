@@ -9,10 +9,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from r2p_graph import vocab as namespaces
 from r2p_graph.web.labels import (
     DESCRIPTION_PROPERTIES,
     LABEL_PROPERTIES,
@@ -38,10 +37,6 @@ from r2p_graph.web.views.model import (
 )
 from r2p_graph.web.views.state import state_sections
 from r2p_graph.web.views.topic import is_topic, topic_sections
-
-SDO = Namespace(namespaces.SCHEMA)
-ORG = Namespace(namespaces.ORG)
-VOID = Namespace(namespaces.VOID)
 
 # The order of properties on a page: these first (in this order), the rest by label.
 _FIRST = ("startDate", "meetingType", "ordinal", "theme", "gaSession", "focusPillar", "venue",
