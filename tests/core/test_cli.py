@@ -166,3 +166,39 @@ def test_inconsistent_data_is_a_clear_error(
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err and "error:" in err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------- the data folder
+
+
+def test_data_folder_is_given_before_or_after_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    for argv in (["--data", str(missing), "validate"], ["validate", "--data", str(missing)]):
+        assert main(argv) == 2
+        assert f"{missing}: no such file or folder" in capsys.readouterr().err
+
+
+def test_version_says_which_data_folder_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert f"data: {ROOT / 'data'} (the checkout in the working folder)" in capsys.readouterr().out
+    monkeypatch.setenv("R2P_DATA_DIR", str(tmp_path))
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert f"data: {tmp_path} (given by --data or R2P_DATA_DIR)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "data" / "meetings").glob("*.ttl")), ids=lambda p: p.name
+)
+def test_each_meeting_file_validates_on_its_own(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the vocabularies, reference data and sources as background, as a maintainer
+    checks the one file they are editing."""
+    assert main(["validate", str(path)]) == 0, capsys.readouterr().out[-3000:]
