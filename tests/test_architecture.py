@@ -16,6 +16,7 @@ See ARCHITECTURE.md.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,28 @@ def test_no_module_over_700_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+# A query written in Python reads like ``SELECT ?x`` / ``CONSTRUCT {`` / ``WHERE {``.
+_SPARQL_TEXT = re.compile(
+    r"\b(SELECT\s+(DISTINCT\s+|REDUCED\s+)?[?*(]|CONSTRUCT\s*\{|ASK\s*\{|WHERE\s*\{)"
+)
+
+
+def _string_parts(tree: ast.AST) -> list[tuple[int, str]]:
+    """Every string constant of a module, f-strings' literal parts included."""
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_the_site_writes_no_sparql_in_python() -> None:
+    """Pages, charts and the service description run ``.rq`` files from queries/ (the
+    page fills their ``VALUES ?var { }`` blocks); no SPARQL is assembled in web/."""
+    found = sorted(
+        f"{name}:{line}"
+        for name, path in MODULES.items()
+        if _in(name, "r2p_graph.web")
+        for line, text in _string_parts(ast.parse(path.read_text(encoding="utf-8")))
+        if _SPARQL_TEXT.search(text)
+    )
+    assert found == []

@@ -2,8 +2,11 @@
 
 The competency questions (``*.rq`` here: SPARQL a researcher would ask, each with a title
 and what it answers) are the test suite's contract with the data, the example tabs of the
-query UI and the benchmark's query mix. The queries the site's charts run are beside them
-in ``charts/`` (:func:`site_query`). All are written with the default base IRI.
+query UI and the benchmark's query mix. The site's own queries are beside them
+(:func:`site_query`): ``pages/`` for the pages (a page query's parameters are its empty
+``VALUES ?var { }`` blocks, filled by :func:`r2p_graph.web.sparql_client.page_query`),
+``charts/`` for the charts and ``service/`` for the VoID statistics. All are written with
+the default base IRI.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from r2p_graph import vocab as namespaces
+from r2p_graph.queries import site_query
 from r2p_graph.store import (
     HeavyLaneFull,
     QueryRequest,
@@ -60,22 +61,8 @@ _RESULT_FORMAT_IRIS = (
 )
 _DUMP_FORMAT_IRIS = {formats.N_QUADS: FORMATS["N-Quads"], formats.TRIG: FORMATS.TriG}
 
-# Statistics over the merge of every graph (the stored default graph included), each
-# triple counted once whichever graphs hold it. Works whatever the default-graph mode.
-_ALL_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
-_COUNTS = (
-    "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) "
-    "(COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects) "
-    f"WHERE {{ {{ {_ALL_TRIPLES} }} }}"
-)
-_CLASSES = (
-    "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { "
-    "{ ?s a ?class } UNION { GRAPH ?g { ?s a ?class } } } "
-    "GROUP BY ?class ORDER BY DESC(?n) ?class"
-)
-_PROPERTIES = (
-    f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {{ {_ALL_TRIPLES} }} }} GROUP BY ?p ORDER BY DESC(?n) ?p"
-)
+# The VoID statistics (queries/service/void-*.rq): over the merge of every graph, whatever
+# the default-graph mode.
 _STATS_ROWS = 1_000_000
 
 
@@ -201,7 +188,7 @@ def _int(row: dict[str, Any], name: str) -> int:
 def _compute_stats() -> VoidStats:
     settings = web_context().settings
     timeout = max(settings.query_timeout, 60.0)
-    counts = _select(_COUNTS, timeout)
+    counts = _select(site_query("service/void-counts"), timeout)
     row = counts[0] if counts else {}
     stats = VoidStats(
         triples=_int(row, "triples"),
@@ -209,10 +196,10 @@ def _compute_stats() -> VoidStats:
         properties=_int(row, "properties"),
         objects=_int(row, "objects"),
     )
-    for item in _select(_CLASSES, timeout):
+    for item in _select(site_query("service/void-classes"), timeout):
         if item.get("class", {}).get("type") == "uri":
             stats.classes.append((item["class"]["value"], _int(item, "n")))
-    for item in _select(_PROPERTIES, timeout):
+    for item in _select(site_query("service/void-properties"), timeout):
         if item.get("p", {}).get("type") == "uri":
             stats.property_counts.append((item["p"]["value"], _int(item, "n")))
     return stats

@@ -14,8 +14,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from r2p_graph.queries import site_query
-from r2p_graph.web import labels
+from r2p_graph.web import labels, sparql_client
 from r2p_graph.web.context import html_page, public_base
 from r2p_graph.web.views import search as search_view
 from r2p_graph.web.views import statements as statements_view
@@ -108,7 +107,7 @@ def statements() -> Response:
     return html_page(render_template(
         "statements.html", rows=rows, total=len(everything), chosen=chosen,
         filters=statements_view.FILTERS, options=options, formats=format_links(),
-        query_text=site_query("pages/statements", labels.base_iri()),
+        query_text=sparql_client.page_query("statements"),
     ))
 
 
@@ -143,4 +142,4 @@ def states() -> Response:
     letters = sorted({str(r["name"])[0].upper() for r in shown})
     return html_page(render_template("states.html", rows=shown, groups=groups, group=group,
                                      letters=letters, formats=format_links(),
-                                     query_text=site_query("pages/states", labels.base_iri())))
+                                     query_text=sparql_client.page_query("states")))

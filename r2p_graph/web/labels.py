@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS
 from r2p_graph import vocab as namespaces
 from r2p_graph.ids import Minter
 from r2p_graph.web.context import public_base, web_context
-from r2p_graph.web.sparql_client import PREFIXES, VALUES_CHUNK, safe_iri, select, values
+from r2p_graph.web.sparql_client import PREFIXES, VALUES_CHUNK, page_query, safe_iri, select
 
 SDO = Namespace(namespaces.SCHEMA)
 ORG = Namespace(namespaces.ORG)
@@ -178,15 +178,11 @@ def fetch_labels(iris: Iterable[str]) -> dict[str, str]:
     foaf:name, in English or without a language tag when there is one."""
     wanted = sorted({iri for iri in iris if safe_iri(iri)})
     best: dict[str, tuple[int, int, str]] = {}
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     for start in range(0, len(wanted), VALUES_CHUNK):
         chunk = wanted[start : start + VALUES_CHUNK]
-        rows = select(
-            f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values(chunk)} }} VALUES ?p {{ {props} }} "
-            "?x ?p ?l FILTER(isLiteral(?l)) }"
-        )
+        rows = select(page_query("labels", x=chunk, property=LABEL_PROPERTIES))
         for row in rows:
-            x, p, label = row["x"].value, row["p"].value, row["l"]
+            x, p, label = row["x"].value, row["property"].value, row["label"]
             rank = (LABEL_PROPERTIES.index(URIRef(p)), lang_rank(label.lang), label.value)
             if x not in best or rank < best[x]:
                 best[x] = rank
@@ -227,32 +223,17 @@ class Labeller:
         return self.labels.get(key) or fallback_label(key)
 
 
-_COMPOSE_PROPERTIES = (
-    "participant", "inMeeting", "quotedText", "stanceValue", "stanceTarget",
-    "participantKind", "claimKind", "atMeeting", "claimAbout", "member", "organization",
-)
-
-
 def composed_labels(iris: Iterable[str]) -> dict[str, str]:
     """Labels for unlabeled records, from what they are about:
     "United Kingdom at <meeting>", "“quoted words”", "supportive (principle)", ..."""
     wanted = sorted(iri for iri in iris if safe_iri(iri))
     if not wanted:
         return {}
-    v = vocab()
-    props = " ".join(
-        f"<{ORG}{name}>" if name in ("member", "organization") else f"<{v}{name}>"
-        for name in _COMPOSE_PROPERTIES
-    )
     facts: dict[str, dict[str, str]] = defaultdict(dict)
     objects: set[str] = set()
     for start in range(0, len(wanted), VALUES_CHUNK):
         chunk = wanted[start : start + VALUES_CHUNK]
-        for row in select(
-            f"SELECT ?x ?p ?o WHERE {{ VALUES ?x {{ {values(chunk)} }} "
-            f"{{ VALUES ?p {{ {props} }} ?x ?p ?o }} UNION "
-            f"{{ ?x <{v}hasQuote>/<{v}quotedText> ?o BIND(<{v}hasQuote> AS ?p) }} }}"
-        ):
+        for row in select(page_query("composed-label-facts", x=chunk)):
             key = re.split(r"[#/]", row["p"].value)[-1]
             facts[row["x"].value].setdefault(key, row["o"].value)
             if row["o"].is_iri:

@@ -183,13 +183,13 @@ def with_incoming(graph: Graph, iri: str) -> Graph:
     """``graph`` and the triples that point at ``iri`` (with their subjects' labels), up to
     :data:`INCOMING_LIMIT`; when there are more, an ``rdfs:comment`` says so and
     ``rdfs:seeAlso`` links the query that lists them all."""
-    incoming = resource_view.describe_inverse(iri, limit=INCOMING_LIMIT + 1)
+    incoming = resource_view.describe_inverse(iri)
     node = URIRef(iri)
     pointing = list(incoming.subject_predicates(node))
     if len(pointing) > INCOMING_LIMIT:
         for s, p in pointing[INCOMING_LIMIT:]:
             incoming.remove((s, p, node))
-        query = f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }}"
+        query = sparql_client.page_query("incoming", resource=iri)
         graph.add((node, RDFS.comment, Literal(
             f"Only {INCOMING_LIMIT} of the triples that point at this resource are included "
             "here; the query linked with rdfs:seeAlso lists them all.", lang="en")))
@@ -215,12 +215,9 @@ def ontology_graph() -> Graph:
     graph_iri = minter.graph(ONTOLOGY_GRAPH)
     if graph_iri in ctx.store.graph_names():
         return sparql_client.construct(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=(graph_iri,)
+            sparql_client.page_query("whole-graph"), default_graphs=(graph_iri,)
         )
-    return sparql_client.construct(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?s = <{minter.ontology}> || "
-        f'STRSTARTS(STR(?s), "{minter.vocab}")) }}'
-    )
+    return sparql_client.construct(sparql_client.page_query("ontology"))
 
 
 @bp.route("/def", methods=["GET"])
@@ -250,10 +247,7 @@ def ontology_version(rest: str) -> Response:
     iri = labels.iri_for_path(path)
     if not sparql_client.safe_iri(iri):
         return malformed(path)
-    minter = Minter(web_context().settings.base_iri)
-    if sparql_client.ask(
-        f"ASK {{ <{minter.ontology}> <http://www.w3.org/2002/07/owl#versionIRI> <{iri}> }}"
-    ):
+    if sparql_client.ask(sparql_client.page_query("is-ontology-version", version=iri)):
         return ontology()
     return serve_resource(iri, path)
 

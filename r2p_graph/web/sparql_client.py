@@ -18,6 +18,7 @@ from rdflib import Graph
 
 from r2p_graph import vocab as namespaces
 from r2p_graph.ids import Minter
+from r2p_graph.queries import site_query
 from r2p_graph.store import (
     HeavyLaneFull,
     QueryRequest,
@@ -160,13 +161,24 @@ def new_graph() -> Graph:
     return graph
 
 
-def prologue() -> str:
-    """PREFIX lines for the project's own queries."""
-    minter = Minter(web_context().settings.base_iri)
-    lines = [f"PREFIX r2p: <{minter.vocab}>"]
-    lines += [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in PREFIXES.items()]
-    return "\n".join(lines) + "\n"
+def page_query(name: str, **bound: str | Iterable[str]) -> str:
+    """The text of ``queries/pages/<name>.rq`` under this server's base IRI, with each
+    ``VALUES ?var { }`` block named in ``bound`` filled with the IRIs given for ``var``.
+
+    A page query's parameters are its empty ``VALUES`` blocks (the file stays a query
+    that parses and runs on its own, answering nothing); IRIs go in through :func:`ref`,
+    never as text. A block that is not in the file, or is in it twice, is a bug: it
+    raises ``KeyError``."""
+    text = site_query(f"pages/{name}", web_context().settings.base_iri)
+    for variable, iris in bound.items():
+        slot = f"VALUES ?{variable} {{ }}"
+        if text.count(slot) != 1:
+            raise KeyError(f"pages/{name}.rq has no single '{slot}' block")
+        filled = values([iris] if isinstance(iris, str) else iris)
+        text = text.replace(slot, f"VALUES ?{variable} {{ {filled} }}")
+    return text
 
 
 def values(iris: Iterable[str]) -> str:
+    """``<a> <b> ...`` for a ``VALUES`` block (each IRI checked by :func:`ref`)."""
     return " ".join(ref(iri) for iri in iris)

@@ -102,36 +102,11 @@ def endpoint_link(text: str) -> str:
 
 @bp.route("/", methods=["GET"])
 def home() -> Response:
-    settings = web_context().settings
-    minter = Minter(settings.base_iri)
-    v = minter.vocab
-    member_state = minter.concept("participant-kind", "member-state")
-    meetings_query = f"""PREFIX r2p: <{v}>
-PREFIX schema: <https://schema.org/>
-SELECT ?meeting ?date (MAX(?count) AS ?reported) (COUNT(DISTINCT ?state) AS ?known)
-       (COUNT(DISTINCT ?statement) AS ?statements) (COUNT(DISTINCT ?claim) AS ?claims)
-WHERE {{
-  ?meeting a r2p:Meeting .
-  OPTIONAL {{ ?meeting schema:startDate ?date }}
-  OPTIONAL {{ ?meeting r2p:hasTally ?tally . ?tally r2p:participantKind <{member_state}> .
-             OPTIONAL {{ ?tally r2p:reportedCount ?count }}
-             OPTIONAL {{ ?tally r2p:listedParticipation/r2p:participant ?state }} }}
-  OPTIONAL {{ ?statement r2p:atMeeting ?meeting }}
-  OPTIONAL {{ ?claim r2p:claimAbout ?meeting }}
-}}
-GROUP BY ?meeting ?date
-ORDER BY DESC(?date)"""
-    states_query = f"""PREFIX r2p: <{v}>
-SELECT ?state (COUNT(DISTINCT ?meeting) AS ?meetings)
-WHERE {{ ?state a r2p:State ; r2p:tookPartIn ?meeting }}
-GROUP BY ?state"""
-    schemes_query = (
-        "SELECT DISTINCT ?scheme WHERE { ?scheme a "
-        "<http://www.w3.org/2004/02/skos/core#ConceptScheme> }"
-    )
+    meetings_query = sparql_client.page_query("home-meetings")
+    states_query = sparql_client.page_query("home-states")
     meeting_rows = sparql_client.select(meetings_query)
     state_rows = sparql_client.select(states_query)
-    scheme_rows = sparql_client.select(schemes_query)
+    scheme_rows = sparql_client.select(sparql_client.page_query("concept-schemes"))
     label = labels.Labeller()
     label.want(*(r["meeting"].value for r in meeting_rows))
     label.want(*(r["state"].value for r in state_rows))
@@ -169,7 +144,7 @@ GROUP BY ?state"""
             graphs=len(stats.graphs),
             meetings_query_link=query_link(meetings_query, "Meetings"),
             states_query_link=query_link(states_query, "States that took part"),
-            ontology_href=labels.local_href(minter.ontology),
+            ontology_href=labels.local_href(Minter(web_context().settings.base_iri).ontology),
             endpoint=endpoint_url(),
             chart_list=[(name, title) for name, title in _CHART_TITLES.items()],
         )

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Namespace
-from rdflib.namespace import PROV
-
-from r2p_graph import vocab as namespaces
-from r2p_graph.web.labels import Labeller, vocab
-from r2p_graph.web.sparql_client import Term, ref, select
+from r2p_graph.web.labels import Labeller
+from r2p_graph.web.sparql_client import Term, page_query, select
 from r2p_graph.web.views.model import human_date, link_for
-
-SDO = Namespace(namespaces.SCHEMA)
 
 
 def actor_sections(iri: str, label: Labeller) -> dict[str, Any]:
     """Every meeting the actor is known to have taken part in (r2p:tookPartIn, inferred
     from its participation records) with the evidence, and its positions (stances)."""
-    v = vocab()
-    r = ref(iri)
-    rows = select(
-        f"PREFIX r2p: <{v}>\nPREFIX schema: <{SDO}>\n"
-        "SELECT DISTINCT ?meeting ?date ?part ?role ?evidence WHERE { "
-        f"{r} r2p:tookPartIn ?meeting . OPTIONAL {{ ?meeting schema:startDate ?date }} "
-        f"OPTIONAL {{ ?part r2p:participant {r} ; r2p:inMeeting ?meeting . "
-        "OPTIONAL { ?part r2p:participationRole ?role } "
-        "OPTIONAL { ?part r2p:evidenceBasis ?evidence } } } ORDER BY ?date ?meeting"
-    )
+    rows = select(page_query("actor-meetings", actor=iri))
     meetings: dict[str, dict[str, Any]] = {}
     for row in rows:
         m = row["meeting"].value
@@ -53,17 +38,7 @@ def actor_sections(iri: str, label: Labeller) -> dict[str, Any]:
         entry["roles"] = sorted(entry["roles"])
         entry["evidence"] = sorted(entry["evidence"])
 
-    stance_rows = select(
-        f"PREFIX r2p: <{v}>\nPREFIX prov: <{PROV}>\nPREFIX schema: <{SDO}>\n"
-        "SELECT DISTINCT ?stance ?value ?target ?by ?via ?meeting ?date ?evidence WHERE { "
-        f"{{ ?via r2p:deliveredBy {r} }} UNION {{ ?via r2p:participant {r} }} "
-        "?via r2p:hasStance ?stance . ?stance r2p:stanceValue ?value . "
-        "OPTIONAL { ?stance r2p:stanceTarget ?target } "
-        "OPTIONAL { ?stance prov:wasAttributedTo ?by } "
-        "OPTIONAL { ?stance r2p:evidenceBasis ?evidence } "
-        "OPTIONAL { ?via r2p:atMeeting|r2p:inMeeting ?meeting . "
-        "OPTIONAL { ?meeting schema:startDate ?date } } } ORDER BY ?date ?stance"
-    )
+    stance_rows = select(page_query("actor-stances", actor=iri))
     for row in stance_rows:
         for name in ("stance", "value", "target", "by", "via", "meeting", "evidence"):
             if name in row and row[name].is_iri:

@@ -10,9 +10,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
 from r2p_graph import vocab as namespaces
-from r2p_graph.queries import site_query
-from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.sparql_client import construct, ref
+from r2p_graph.web.labels import Labeller, vocab
+from r2p_graph.web.sparql_client import construct, page_query
 from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
 
 
@@ -40,8 +39,7 @@ class Neighbourhood:
     def fetch(cls, query: str, variable: str, iri: str, label: Labeller) -> Neighbourhood:
         """Run ``queries/pages/{query}.rq`` with ``?{variable}`` bound to ``iri``, then
         label every subject and IRI object of the answer in one go."""
-        text = site_query(f"pages/{query}", base_iri())
-        graph = construct(text + f"\nVALUES ?{variable} {{ {ref(iri)} }}\n")
+        graph = construct(page_query(query, **{variable: iri}))
         for o in graph.objects():
             if isinstance(o, URIRef):
                 label.want(str(o))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from r2p_graph.web.labels import (
     DESCRIPTION_PROPERTIES,
@@ -24,7 +24,7 @@ from r2p_graph.web.labels import (
     local_href,
     vocab,
 )
-from r2p_graph.web.sparql_client import VALUES_CHUNK, construct, ref, safe_iri, select, values
+from r2p_graph.web.sparql_client import VALUES_CHUNK, construct, page_query, safe_iri, select
 from r2p_graph.web.views.actor import actor_sections
 from r2p_graph.web.views.concept import scheme_concepts
 from r2p_graph.web.views.meeting import SHOWN_IN_SECTIONS, meeting_sections
@@ -61,11 +61,7 @@ def most_specific_types(iris: Sequence[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for start in range(0, len(wanted), VALUES_CHUNK):
         chunk = wanted[start : start + VALUES_CHUNK]
-        for row in select(
-            f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values(chunk)} }} ?x a ?t . "
-            "FILTER NOT EXISTS { ?x a ?sub . ?sub <http://www.w3.org/2000/01/rdf-schema#"
-            "subClassOf> ?t . FILTER(?sub != ?t) } }"
-        ):
+        for row in select(page_query("most-specific-types", x=chunk)):
             if row["t"].is_iri:
                 out[row["x"].value].append(row["t"].value)
     for types in out.values():
@@ -76,34 +72,18 @@ def most_specific_types(iris: Sequence[str]) -> dict[str, list[str]]:
 def describe(iri: str) -> Graph:
     """The data for a resource: its triples as subject (every graph, each once), the
     triples of anonymous resources it links to, and the labels of what it links to."""
-    r = ref(iri)
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    return construct(
-        f"CONSTRUCT {{ {r} ?p ?o . ?o ?lp ?l . ?o ?bp ?bo }} WHERE {{ {r} ?p ?o . "
-        f"OPTIONAL {{ VALUES ?lp {{ {props} }} ?o ?lp ?l FILTER(isLiteral(?l)) }} "
-        "OPTIONAL { FILTER(isBlank(?o)) ?o ?bp ?bo } }"
-    )
+    return construct(page_query("describe", resource=iri, lp=LABEL_PROPERTIES))
 
 
-def describe_inverse(iri: str, limit: int = 500) -> Graph:
-    """Triples pointing at ``iri`` (for a resource that only appears as an object)."""
-    r = ref(iri)
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    return construct(
-        f"CONSTRUCT {{ ?s ?p {r} . ?s ?lp ?l }} WHERE {{ {{ SELECT DISTINCT ?s ?p WHERE "
-        f"{{ ?s ?p {r} }} LIMIT {limit} }} "
-        f"OPTIONAL {{ VALUES ?lp {{ {props} }} ?s ?lp ?l FILTER(isLiteral(?l)) }} }}"
-    )
+def describe_inverse(iri: str) -> Graph:
+    """Triples pointing at ``iri``, the first 501 (for a resource that only appears as an
+    object, and for what a resource's RDF says links to it)."""
+    return construct(page_query("describe-inverse", resource=iri, lp=LABEL_PROPERTIES))
 
 
 def describe_scheme_members(iri: str) -> Graph:
     """Every triple of the concepts of a concept scheme."""
-    r = ref(iri)
-    return construct(
-        f"CONSTRUCT {{ ?c ?p ?o }} WHERE {{ {{ ?c <{SKOS.inScheme}> {r} }} UNION "
-        f"{{ ?c <{SKOS.topConceptOf}> {r} }} UNION {{ {r} <{SKOS.hasTopConcept}> ?c }} "
-        "?c ?p ?o }"
-    )
+    return construct(page_query("scheme-members", scheme=iri))
 
 
 def jsonld_text(graph: Graph) -> str:
@@ -175,16 +155,12 @@ INVERSE_HEADINGS: dict[str, str] = {
 }
 _INVERSE_SKIP = {str(RDF.type)}
 _INVERSE_SHOWN = 60
-_INVERSE_LIMIT = 3000
 
 
 def inverse_groups(iri: str, label: Labeller, skip: Iterable[str] = ()) -> list[InverseGroup]:
     """The resources that link to ``iri``, grouped by the property they use."""
     skipped = _INVERSE_SKIP | set(skip)
-    rows = select(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ref(iri)} FILTER(isIRI(?s)) }} "
-        f"LIMIT {_INVERSE_LIMIT}"
-    )
+    rows = select(page_query("inverse-links", resource=iri))
     by_property: dict[str, list[str]] = defaultdict(list)
     # Subjects already shown elsewhere on the page (through a skipped relation) are not
     # listed again under an inferred super-property of it (prov:wasAttributedTo, ...).
@@ -339,11 +315,7 @@ def _without_repeats(rows: dict[str, PropertyRow]) -> list[PropertyRow]:
     if len(predicates) < 2:
         return list(rows.values())
     supers: dict[str, set[str]] = defaultdict(set)
-    for pair in select(
-        f"SELECT DISTINCT ?sub ?super WHERE {{ VALUES ?sub {{ {values(predicates)} }} "
-        f"VALUES ?super {{ {values(predicates)} }} "
-        f"?sub <{RDFS.subPropertyOf}> ?super FILTER(?sub != ?super) }}"
-    ):
+    for pair in select(page_query("sub-properties", sub=predicates, super=predicates)):
         supers[pair["super"].value].add(pair["sub"].value)
     kept = []
     for key, row in rows.items():

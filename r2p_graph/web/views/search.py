@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from r2p_graph.queries import site_query
 from r2p_graph.web import sparql_client
-from r2p_graph.web.labels import base_iri, lang_rank, local_href
+from r2p_graph.web.labels import lang_rank, local_href
 
 _INDEX_KEY = "r2p_graph.search_index"
 _LOCK = threading.Lock()
@@ -82,7 +81,7 @@ def _local(iri: str) -> str:
 
 def build_index() -> list[Entry]:
     entries: dict[str, Entry] = {}
-    for row in sparql_client.select(site_query("pages/search-index", base_iri())):
+    for row in sparql_client.select(sparql_client.page_query("search-index")):
         iri, kind, text = row["s"].value, row["kind"].value, row["text"].value
         entry = entries.get(iri)
         if entry is None:

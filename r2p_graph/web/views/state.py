@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from r2p_graph.queries import site_query
 from r2p_graph.web import sparql_client
-from r2p_graph.web.labels import Labeller, base_iri
+from r2p_graph.web.labels import Labeller
 from r2p_graph.web.views.model import Link, human_date, link_for
 from r2p_graph.web.views.statements import StatementRow, all_statements
 
@@ -58,7 +57,7 @@ class MeetingRecord:
 
 def meetings(label: Labeller) -> list[MeetingRecord]:
     """Every meeting, oldest first, with how complete its list of member states is."""
-    rows = sparql_client.select(site_query("pages/meetings", base_iri()))
+    rows = sparql_client.select(sparql_client.page_query("meetings"))
     for row in rows:
         label.want(row["meeting"].value)
         if "listCompleteness" in row:
@@ -77,8 +76,7 @@ def meetings(label: Labeller) -> list[MeetingRecord]:
 
 def state_sections(iri: str, label: Labeller) -> dict[str, Any]:
     """The timeline (every meeting, oldest first), focal points and memberships."""
-    text = site_query("pages/state-timeline", base_iri())
-    rows = sparql_client.select(text + f"\nVALUES ?state {{ {sparql_client.ref(iri)} }}\n")
+    rows = sparql_client.select(sparql_client.page_query("state-timeline", state=iri))
     for row in rows:
         for name in ("meeting", "item", "value", "extra", "target", "source"):
             if name in row and row[name].is_iri:
@@ -136,7 +134,7 @@ def state_sections(iri: str, label: Labeller) -> dict[str, Any]:
 def state_rows(label: Labeller) -> list[dict[str, Any]]:
     """Every member and observer state, A-Z, with its regional group and how many meetings
     it is known to have attended and spoken at."""
-    rows = sparql_client.select(site_query("pages/states", base_iri()))
+    rows = sparql_client.select(sparql_client.page_query("states"))
     for row in rows:
         if "group" in row:
             label.want(row["group"].value)

@@ -11,9 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from r2p_graph.queries import site_query
 from r2p_graph.web import sparql_client
-from r2p_graph.web.labels import Labeller, base_iri
+from r2p_graph.web.labels import Labeller
 from r2p_graph.web.views.model import Link, human_date, link_for
 
 #: The filters of /statements: query parameter -> what it filters on.
@@ -76,14 +75,14 @@ class StatementRow:
 def regional_groups() -> dict[str, set[str]]:
     """Each state's regional groups (IRIs), by state IRI."""
     out: dict[str, set[str]] = defaultdict(set)
-    for row in sparql_client.select(site_query("pages/regional-groups", base_iri())):
+    for row in sparql_client.select(sparql_client.page_query("regional-groups")):
         out[row["state"].value].add(row["group"].value)
     return out
 
 
 def all_statements(label: Labeller) -> list[StatementRow]:
     """Every statement, newest meeting first, then by who delivered it."""
-    facts = sparql_client.select(site_query("pages/statements", base_iri()))
+    facts = sparql_client.select(sparql_client.page_query("statements"))
     groups = regional_groups()
     group_iris = {g for gs in groups.values() for g in gs}
     label.want(*group_iris)
