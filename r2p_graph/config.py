@@ -191,6 +191,13 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
+    def to_env(self) -> dict[str, str]:
+        """These settings as ``R2P_*`` variables, which :meth:`from_env` reads back: what a
+        child process needs to see exactly what this one does."""
+        return {
+            f"R2P_{f.name.upper()}": str(getattr(self, f.name)) for f in dataclasses.fields(self)
+        }
+
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)

@@ -9,7 +9,10 @@ replaces the last good one.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -230,8 +233,54 @@ def build_failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class BuildFailed(Exception):
+    """The data did not build, in the build's own process: ``str()`` says so in a line,
+    :attr:`details` in full (:func:`build_failure`)."""
+
+    def __init__(self, message: str, details: str) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def ensure_build_apart(settings: Settings) -> Path:
+    """:func:`ensure_build`, the building done in a process of its own (:mod:`.child`):
+    validation changes pySHACL's classes and rdflib's query parser while it runs, which
+    the threads of a server must never see. A cached build is found without one."""
+    target = cached_build_path(settings)
+    if target.is_file():
+        return target
+    from . import child  # start-up: only when something is really built
+
+    answer = json.loads(
+        child.start("r2p_graph.pipeline.build:build_main", settings, {},
+                    label="the build process").finish()
+    )
+    if "path" in answer:
+        return Path(answer["path"])
+    if answer["kind"] == "ImportError":  # the pipeline's libraries are not installed
+        raise ImportError(answer["message"])
+    raise BuildFailed(answer["message"], answer["details"])
+
+
+def build_main() -> int:
+    """Entry point of the build process (:func:`ensure_build_apart`): settings on stdin,
+    ``{"path": ...}`` or what went wrong (``kind``, ``message``, ``details``) as JSON on
+    stdout."""
+    from . import child  # start-up: only when something is really built
+
+    settings, _task = child.read_task()
+    answer_to, sys.stdout = sys.stdout, sys.stderr  # what a library prints is not the answer
+    try:
+        answer = {"path": str(ensure_build(settings))}
+    except Exception as exc:  # any failure of the data to build goes back to the server
+        answer = {"kind": type(exc).__name__, "message": str(exc), "details": build_failure(exc)}
+    answer_to.write(json.dumps(answer))
+    answer_to.flush()
+    return 0
+
+
 class ServedBuild:
-    """The build a server serves: :func:`ensure_build`, or, when the data no longer
+    """The build a server serves: :func:`ensure_build_apart`, or, when the data no longer
     builds, the last good build with a loud warning (``strict``: no fallback, the error).
 
     Call it (in the store's loading thread) for the N-Quads file to serve; afterwards
@@ -247,13 +296,11 @@ class ServedBuild:
         self.error: str | None = None
 
     def __call__(self) -> Path:
-        import logging
-
         log = logging.getLogger("r2p_graph.build")
         try:
-            path = ensure_build(self.settings)
+            path = ensure_build_apart(self.settings)
         except Exception as exc:  # any failure of the data to build: fall back, loudly
-            self.error = build_failure(exc)
+            self.error = exc.details if isinstance(exc, BuildFailed) else build_failure(exc)
             last = None if self.strict else last_good_build(self.settings)
             if last is None:
                 raise

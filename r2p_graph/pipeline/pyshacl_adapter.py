@@ -7,8 +7,10 @@ targets in Oxigraph. On 100k triples that is 31 s where pySHACL over an rdflib g
 SPARQL targets). A few details make it right and fast. pySHACL builds the objects
 involved itself, from what it is given, so except for the shapes graph (a subclass handed
 to it) they are applied to pySHACL's own classes while a validation runs and undone
-afterwards (:func:`_adapter_fixes`); nothing of rdflib is ever patched. Each is written so
-it could go upstream as it is:
+afterwards (:func:`_adapter_fixes`); nothing of rdflib is ever patched here. That happens
+only in the pipeline's own processes: a server builds in a child
+(:func:`r2p_graph.pipeline.build.ensure_build_apart`). Each is written so it could go
+upstream as it is:
 
 * ``OxigraphDataGraph.__len__`` counts the whole store with a SPARQL query on every call
   (2,128 calls on the real graph, 85% of the time): memoized, the store does not change

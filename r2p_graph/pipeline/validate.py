@@ -11,10 +11,8 @@ data as written.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +28,7 @@ from rdflib.plugins.sparql import processor as sparql_processor
 from rdflib.term import Node
 
 from ..config import Settings
+from . import child
 from .load import load_shapes, read_sources
 from .pyshacl_adapter import merge_reports, recheck_rewritten, run_pyshacl
 
@@ -120,11 +119,10 @@ def validate_sources(
         others = [_start_part(settings, data_paths, k, workers) for k in range(1, workers)]
         try:
             reports = [run_pyshacl(store, shapes, part=(0, workers))]
-            reports += [Graph().parse(data=_finish_part(p), format="nt") for p in others]
+            reports += [Graph().parse(data=part.finish(), format="nt") for part in others]
         finally:
-            for process in others:
-                if process.poll() is None:
-                    process.kill()
+            for part in others:
+                part.stop()
         report = merge_reports(reports)
     else:
         report = run_pyshacl(store, shapes)
@@ -146,46 +144,20 @@ def validation_workers(settings: Settings, quads: int) -> int:
 
 def _start_part(
     settings: Settings, data_paths: Sequence[Path] | None, part: int, parts: int
-) -> subprocess.Popen[bytes]:
-    """Start one share of a parallel validation in its own process. A plain ``python -c``
-    subprocess, not ``multiprocessing``: it never re-imports the caller's ``__main__``
-    (a script, a server) and needs no ``if __name__ == "__main__"`` guard there."""
-    code = "import sys; from r2p_graph.pipeline.validate import part_main; sys.exit(part_main())"
-    process = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdin is not None
+) -> child.Child:
+    """Start one share of a parallel validation in its own process (:func:`part_main`)."""
     task = {
-        "environ": {
-            f"R2P_{f.name.upper()}": str(getattr(settings, f.name))
-            for f in dataclasses.fields(settings)
-        },
         "data_paths": None if data_paths is None else [str(p) for p in data_paths],
         "part": [part, parts],
     }
-    process.stdin.write(json.dumps(task).encode("utf-8"))
-    process.stdin.close()
-    return process
-
-
-def _finish_part(process: subprocess.Popen[bytes]) -> bytes:
-    assert process.stdout is not None and process.stderr is not None
-    report = process.stdout.read()
-    problem = process.stderr.read().decode("utf-8", "replace").strip()
-    if process.wait() != 0:
-        raise RuntimeError(f"a validation process failed: {problem[-2000:] or process.returncode}")
-    return report
+    return child.start("r2p_graph.pipeline.validate:part_main", settings, task,
+                       label="a validation process")
 
 
 def part_main() -> int:
-    """Entry point of a validation process: settings and its share on stdin (as JSON, from
+    """Entry point of a validation process: settings and its share on stdin (from
     :func:`_start_part`), its report as N-Triples on stdout."""
-
-    task = json.loads(sys.stdin.buffer.read())
-    settings = Settings.from_env(task["environ"])
+    settings, task = child.read_task()
     paths = task["data_paths"]
     data_paths = None if paths is None else [Path(p) for p in paths]
     part, parts = task["part"]

@@ -305,7 +305,7 @@ def test_a_failed_validation_process_is_a_readable_error() -> None:
     import subprocess
     import sys
 
-    from r2p_graph.pipeline.validate import _finish_part
+    from r2p_graph.pipeline import child
 
     process = subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stderr.write('data/x.ttl:3: boom'); sys.exit(3)"],
@@ -313,4 +313,4 @@ def test_a_failed_validation_process_is_a_readable_error() -> None:
         stderr=subprocess.PIPE,
     )
     with pytest.raises(RuntimeError, match=r"a validation process failed: data/x\.ttl:3: boom"):
-        _finish_part(process)
+        child.Child(process, "a validation process").finish()

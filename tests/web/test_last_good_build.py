@@ -89,3 +89,21 @@ def test_strict_refuses_the_last_good_build(broken: tuple[Path, Path]) -> None:
     )
     assert done.returncode == 2, done.stderr[-2000:]
     assert "does not build" in done.stderr and "--strict" in done.stderr
+
+
+def test_the_served_build_runs_outside_the_serving_process(tmp_path: Path) -> None:
+    """Validation changes pySHACL's classes and rdflib's query parser while it runs: the
+    build a server serves runs in a process of its own, so pySHACL never even loads in
+    the server's, and the build it hands back is complete."""
+    code = (
+        "import sys; from r2p_graph.config import Settings; "
+        "from r2p_graph.pipeline.build import ServedBuild; "
+        "path = ServedBuild(Settings.from_env())(); "
+        "print(path.stat().st_size > 100_000, 'pyshacl' in sys.modules)"
+    )
+    env = dict(os.environ, R2P_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "False"]
+    assert len(list((tmp_path / "cache").glob("dataset-*.nq"))) == 1
