@@ -270,7 +270,7 @@ def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from .audit import (
+    from .audit import (  # start-up: the other commands do not load rdflib for the audit
         AuditInputError,
         audit_report,
         check_quotes,

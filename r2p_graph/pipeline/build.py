@@ -227,7 +227,7 @@ def last_good_build(settings: Settings) -> Path | None:
 def build_failure(exc: BaseException) -> str:
     """What went wrong with a build, for people: the violations themselves for SHACL."""
     if isinstance(exc, ValidationFailed):
-        from .validate import format_text
+        from .validate import format_text  # start-up: a cached build imports no pySHACL
 
         return f"{exc}:\n{format_text(exc.outcome).rstrip()}"
     return f"{type(exc).__name__}: {exc}"

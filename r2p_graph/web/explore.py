@@ -18,7 +18,7 @@ from r2p_graph.web import labels, sparql_client
 from r2p_graph.web.context import html_page, public_base
 from r2p_graph.web.views import search as search_view
 from r2p_graph.web.views import statements as statements_view
-from r2p_graph.web.views.model import link_for
+from r2p_graph.web.views.model import by_name, link_for
 from r2p_graph.web.views.state import state_rows
 
 bp = Blueprint("explore", __name__)
@@ -119,7 +119,7 @@ def states() -> Response:
     label = labels.Labeller()
     rows = state_rows(label)
     groups = sorted({(g.iri, g.label) for r in rows for g in r["groups"]},
-                    key=lambda g: g[1].lower())
+                    key=lambda g: by_name(g[1]))
     group = (request.args.get("group") or "").strip()
     shown = [r for r in rows if not group or any(g.iri == group for g in r["groups"])]
     fmt = wanted_format()

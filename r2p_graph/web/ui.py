@@ -126,12 +126,12 @@ def home() -> Response:
     ]
     state_links = sorted(
         ((model.link_for(r["state"].value, label), int(r["meetings"].value)) for r in state_rows),
-        key=lambda item: item[0].label.lower(),
+        key=lambda item: model.by_name(item[0].label),
     )
     states = [{"link": link, "meetings": count} for link, count in state_links]
     schemes = sorted(
         (model.link_for(r["scheme"].value, label) for r in scheme_rows),
-        key=lambda link: link.label.lower(),
+        key=lambda link: model.by_name(link.label),
     )
     stats = web_context().store.stats()
     return html_page(

@@ -8,7 +8,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from r2p_graph.web.labels import Labeller, fallback_label, graph_label
-from r2p_graph.web.views.model import link_for
+from r2p_graph.web.views.model import by_name, link_for
 
 
 def scheme_concepts(iri: str, members: Graph, label: Labeller) -> list[dict[str, Any]]:
@@ -28,9 +28,9 @@ def scheme_concepts(iri: str, members: Graph, label: Labeller) -> list[dict[str,
 
     def order(entry: dict[str, Any]) -> tuple[int, float, str]:
         try:
-            return (0, float(entry["notation"]), entry["link"].label.lower())
+            return (0, float(entry["notation"]), by_name(entry["link"].label))
         except ValueError:
-            return (1, 0.0, entry["link"].label.lower())
+            return (1, 0.0, by_name(entry["link"].label))
 
     concepts.sort(key=order)
     return concepts

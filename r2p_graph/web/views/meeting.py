@@ -18,7 +18,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.views.model import Link, Value, link_for, value_for
+from r2p_graph.web.views.model import Link, Value, by_deliverer, by_name, link_for, value_for
 from r2p_graph.web.views.neighbourhood import Document, Neighbourhood
 
 #: The order of roles at the podium, and of participant groups on the page.
@@ -136,7 +136,7 @@ def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
 
     def cite(node: Any) -> list[int]:
         links = sorted((link_for(str(o), label) for o in hood.objects(node, DCTERMS.source)),
-                       key=lambda link: link.label.lower())
+                       key=lambda link: by_name(link.label))
         return cites.cite(links)
 
     statements = _statements(hood, iri, R, label, values, quotes_of, cite)
@@ -209,11 +209,11 @@ def _participants(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa:
         if len(counts) > 1:
             group.disagreement = ("the sources report different counts: "
                                   + ", ".join(str(c) for c in counts) + ".")
-        group.people.sort(key=lambda p: p.who.label.lower())
+        group.people.sort(key=lambda p: by_name(p.who.label))
 
     def role_rank(p: Participant) -> tuple[int, str]:
         ranks = [ROLE_ORDER.index(r.lower()) for r in p.roles if r.lower() in ROLE_ORDER]
-        return (min(ranks) if ranks else len(ROLE_ORDER), p.who.label.lower())
+        return (min(ranks) if ranks else len(ROLE_ORDER), by_name(p.who.label))
 
     podium.people.sort(key=role_rank)
     ordered = sorted(groups.values(), key=lambda g: (
@@ -257,7 +257,7 @@ def _statements(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N
     def order(card: StatementCard) -> tuple[int, str]:
         by_state = any(v.iri.startswith(state) for v in card.by)
         rank = 0 if not by_state else (1 if card.behalf else 2)
-        return (rank, " ".join(v.text for v in card.by).lower() or card.statement.label)
+        return (rank, by_deliverer(card.by, card.statement.label))
 
     cards.sort(key=order)
     return cards
@@ -281,7 +281,7 @@ def _claims(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
             kind=label(str(kind)) if kind is not None else "claim",
             facts=facts, quotes=quotes_of(claim),
             according_to=values(claim, PROV.wasAttributedTo), cites=cite(claim)))
-    cards.sort(key=lambda c: (c.kind.lower(), c.claim.label.lower()))
+    cards.sort(key=lambda c: (by_name(c.kind), by_name(c.claim.label)))
     return cards
 
 

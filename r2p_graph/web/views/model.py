@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,6 +13,30 @@ from rdflib.namespace import XSD
 
 from r2p_graph.web.labels import Labeller, is_local, local_href
 from r2p_graph.web.sparql_client import Term
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u0060": "'",
+                         "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                         "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-",
+                         "\u2013": "-", "\u2014": "-"})
+_SPACES = re.compile(r"\s+")
+
+def fold(text: str) -> str:
+    """Lower case, without diacritics, straight quotes, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def by_name(text: str) -> str:
+    """The order every page lists names and labels in: A-Z, case, accents and quote style
+    ignored (Côte d'Ivoire among the Cs, not after Czechia), as the UN's own lists are."""
+    return fold(text)
+
+
+def by_deliverer(by: list[Value], fallback: str) -> str:
+    """The order of statements: by who delivered them (:func:`by_name`), else ``fallback``
+    (the record keeps no order of speaking)."""
+    return by_name(" ".join(v.text for v in by) or fallback)
 
 
 @dataclass

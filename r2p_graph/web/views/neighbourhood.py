@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS
 from r2p_graph import vocab as namespaces
 from r2p_graph.web.labels import Labeller, vocab
 from r2p_graph.web.sparql_client import construct, page_query
-from r2p_graph.web.views.model import Link, Value, human_date, link_for, value_for
+from r2p_graph.web.views.model import Link, Value, by_name, human_date, link_for, value_for
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Neighbourhood:
         found = {
             str(o): value_for(o, self.label) for p in props for o in self.graph.objects(node, p)
         }
-        return sorted(found.values(), key=lambda v: v.text.lower())
+        return sorted(found.values(), key=lambda v: by_name(v.text))
 
     def quotes(self, node: Any) -> list[str]:
         """The texts of ``node``'s quotations (``r2p:hasQuote``), in alphabetical order."""
@@ -78,5 +78,5 @@ class Neighbourhood:
                 date=human_date(iso) if iso else "date not recorded", how=notes,
                 symbol=str(self.graph.value(node, r2p.documentSymbol) or ""),
                 url=str(self.graph.value(node, sdo.url) or "")))
-        docs.sort(key=lambda d: (d.iso_date or "9999", d.doc.label.lower()))
+        docs.sort(key=lambda d: (d.iso_date or "9999", by_name(d.doc.label)))
         return docs

@@ -32,6 +32,7 @@ from r2p_graph.web.views.model import (
     InverseGroup,
     PropertyRow,
     ResourcePage,
+    by_name,
     link_for,
     value_for,
 )
@@ -52,7 +53,7 @@ def _local_name(iri: str) -> str:
 
 def _property_order(row: PropertyRow) -> tuple[int, str]:
     name = _local_name(row.iri)
-    return (_FIRST.index(name) if name in _FIRST else len(_FIRST), row.label.lower())
+    return (_FIRST.index(name) if name in _FIRST else len(_FIRST), by_name(row.label))
 
 
 def most_specific_types(iris: Sequence[str]) -> dict[str, list[str]]:
@@ -200,7 +201,7 @@ def inverse_groups(iri: str, label: Labeller, skip: Iterable[str] = ()) -> list[
         for s in subjects[:_INVERSE_SHOWN]:
             kind = ", ".join(label(t) for t in types.get(s, [])[:1])
             items.append(link_for(s, label, note=kind))
-        items.sort(key=lambda link: link.label.lower())
+        items.sort(key=lambda link: by_name(link.label))
         groups.append(InverseGroup(heading=heading, predicate=p, items=items,
                                    total=len(subjects)))
     return groups
@@ -255,11 +256,11 @@ def build_page(
             rows[key] = PropertyRow(label=label(key), href=local_href(key), iri=key, values=[])
         rows[key].values.append(value_for(o, label))
     for row in rows.values():
-        row.values.sort(key=lambda v: v.text.lower())
+        row.values.sort(key=lambda v: by_name(v.text))
     properties = sorted(_without_repeats(rows), key=_property_order)
 
     sources = sorted((link_for(str(o), label) for o in data.objects(subject, DCTERMS.source)
-                      if isinstance(o, URIRef)), key=lambda link: link.label.lower())
+                      if isinstance(o, URIRef)), key=lambda link: by_name(link.label))
     types = [link_for(t, label) for t in specific]
 
     v = vocab()

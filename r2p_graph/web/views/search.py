@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask import current_app
 
 from r2p_graph.web import sparql_client
 from r2p_graph.web.labels import lang_rank, local_href
+from r2p_graph.web.views.model import by_name, fold
 
 _INDEX_KEY = "r2p_graph.search_index"
 _LOCK = threading.Lock()
@@ -32,19 +32,7 @@ KIND_LABELS = {
     "crime": "Crime", "document": "Document", "quotation": "Quotation",
 }
 _PREFERRED = ("prefLabel", "label", "name", "title")
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u0060": "'",
-                         "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-                         "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-",
-                         "\u2013": "-", "\u2014": "-"})
-_SPACES = re.compile(r"\s+")
 _WORD_START = re.compile(r"(?:^|[\s\-'\"(/,.])")
-
-
-def fold(text: str) -> str:
-    """Lower case, without diacritics, straight quotes, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
 @dataclass
@@ -155,5 +143,5 @@ def search(text: str, limit: int = 50, kinds: tuple[str, ...] = ()) -> list[Hit]
             hits.append(Hit(iri=entry.iri, label=entry.label, kind=entry.kind,
                             href=local_href(entry.iri), matched=matched, score=best,
                             context=entry.context))
-    hits.sort(key=lambda h: (-h.score, KINDS.index(h.kind), h.label.lower()))
+    hits.sort(key=lambda h: (-h.score, KINDS.index(h.kind), by_name(h.label)))
     return hits[:limit]

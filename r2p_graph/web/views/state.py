@@ -13,7 +13,7 @@ from typing import Any
 
 from r2p_graph.web import sparql_client
 from r2p_graph.web.labels import Labeller
-from r2p_graph.web.views.model import Link, human_date, link_for
+from r2p_graph.web.views.model import Link, by_name, human_date, link_for
 from r2p_graph.web.views.statements import StatementRow, all_statements
 
 
@@ -127,7 +127,7 @@ def state_sections(iri: str, label: Labeller) -> dict[str, Any]:
         "spoke": spoke,
         "focal_points": list(focal.values()),
         "memberships": sorted(memberships.values(),
-                              key=lambda f: f.value.label.lower() if f.value else ""),
+                              key=lambda f: by_name(f.value.label) if f.value else ""),
     }
 
 
@@ -150,4 +150,4 @@ def state_rows(label: Labeller) -> list[dict[str, Any]]:
         })
         if "group" in row:
             entry["groups"].append(link_for(row["group"].value, label))
-    return sorted(out.values(), key=lambda e: str(e["name"]).lower())
+    return sorted(out.values(), key=lambda e: by_name(str(e["name"])))

@@ -13,7 +13,7 @@ from typing import Any
 
 from r2p_graph.web import sparql_client
 from r2p_graph.web.labels import Labeller
-from r2p_graph.web.views.model import Link, human_date, link_for
+from r2p_graph.web.views.model import Link, by_name, human_date, link_for
 
 #: The filters of /statements: query parameter -> what it filters on.
 FILTERS: dict[str, str] = {
@@ -124,13 +124,13 @@ def all_statements(label: Labeller) -> list[StatementRow]:
         if pillars and "theme" in entry.links:
             entry.links["theme"] = [t for t in entry.links["theme"] if t.iri not in pillars]
         for links in entry.links.values():
-            links.sort(key=lambda link: link.label.lower())
+            links.sort(key=lambda link: by_name(link.label))
         entry.quotes.sort()
         for iri in entry.iris("by") | entry.iris("behalf"):
             entry.groups |= groups.get(iri, set())
             if iri in group_iris:
                 entry.groups.add(iri)
-    ordered = sorted(rows.values(), key=lambda e: (e.iso_date, e.statement.label.lower()))
+    ordered = sorted(rows.values(), key=lambda e: (e.iso_date, by_name(e.statement.label)))
     ordered.sort(key=lambda e: e.iso_date, reverse=True)
     return ordered
 
@@ -172,6 +172,6 @@ def filter_options(rows: list[StatementRow], label: Labeller) -> dict[str, list[
     options["group"] = group_labels
     out = {}
     for name, choices in options.items():
-        items = sorted(choices.items(), key=lambda kv: kv[1].lower())
+        items = sorted(choices.items(), key=lambda kv: by_name(kv[1]))
         out[name] = sorted(items, reverse=True) if name == "year" else items
     return out

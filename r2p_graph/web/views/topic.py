@@ -18,7 +18,7 @@ from rdflib.namespace import PROV, SKOS
 
 from r2p_graph import vocab as namespaces
 from r2p_graph.web.labels import Labeller, base_iri, vocab
-from r2p_graph.web.views.model import Link, Value, human_date, link_for
+from r2p_graph.web.views.model import Link, Value, by_deliverer, by_name, human_date, link_for
 from r2p_graph.web.views.neighbourhood import Document, Neighbourhood
 
 SDO = Namespace(namespaces.SCHEMA)
@@ -98,10 +98,9 @@ def topic_sections(iri: str, label: Labeller) -> dict[str, Any]:
             behalf=values(st, R.onBehalfOf), speaker=values(st, R.speaker),
             quotes=quotes_of(st)))
     for group in groups.values():
-        group.statements.sort(key=lambda s: (" ".join(v.text for v in s.by).lower()
-                                             or s.statement.label.lower()))
+        group.statements.sort(key=lambda s: by_deliverer(s.by, s.statement.label))
     meetings = sorted(groups.values(),
-                      key=lambda g: (g.iso_date or "9999", g.meeting.label.lower()))
+                      key=lambda g: (g.iso_date or "9999", by_name(g.meeting.label)))
 
     claims = []
     for claim, meeting in hood.subject_objects(R.claimAbout):
@@ -112,7 +111,7 @@ def topic_sections(iri: str, label: Labeller) -> dict[str, Any]:
             kind=label(str(kind)) if kind is not None else "claim",
             meeting=link, iso_date=iso, date=date,
             quotes=quotes_of(claim), according_to=values(claim, PROV.wasAttributedTo)))
-    claims.sort(key=lambda c: (c.iso_date or "9999", c.kind.lower(), c.claim.label.lower()))
+    claims.sort(key=lambda c: (c.iso_date or "9999", by_name(c.kind), by_name(c.claim.label)))
 
     documents = _documents(page, iri, R, label)
     statement_count = sum(len(g.statements) for g in meetings)
