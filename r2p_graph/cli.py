@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, vocab
 from .config import Settings, default_root
 from .pipeline.build import DATASET_FORMATS, ValidationFailed, build, ensure_build, write_dataset
 from .pipeline.files import SourceError, discover
@@ -296,7 +296,7 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     from .local import LocalGraph  # start-up: only the command that runs imports its modules
 
     graph = LocalGraph.from_nquads(ensure_build(settings))
-    stats = graph.summary()
+    stats = graph.summary(vocab.r2p(settings.base_iri))
     if args.json:
         print(json.dumps(stats, indent=2))
         return EXIT_OK

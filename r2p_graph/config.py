@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .vocab import DEFAULT_BASE
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The folder holding the package: a checkout's root for a source tree or an editable install.
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -68,7 +70,7 @@ class Settings:
     """Everything an r2p-graph process can be told, with safe defaults."""
 
     #: Public base under which every r2p IRI is minted.
-    base_iri: str = "https://w3id.org/r2p/"
+    base_iri: str = DEFAULT_BASE
     #: Folder of the curated data (Turtle/TriG files).
     data_dir: Path = field(default_factory=_default_data_dir)
     #: Folder holding ``r2p.ttl`` (the ontology) and the SHACL shapes.

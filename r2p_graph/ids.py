@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-DEFAULT_BASE = "https://w3id.org/r2p/"
+from .vocab import DEFAULT_BASE
 
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
 _SYMBOL = re.compile(r"^[A-Z]+(/[A-Za-z0-9.\-]+)+( \(\d{4}\))?$")

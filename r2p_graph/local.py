@@ -7,6 +7,7 @@ processes; a person at a terminal can simply press Ctrl-C.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,9 @@ class LocalGraph:
     def _select(self, text: str, *, union: bool = False) -> ox.QuerySolutions:
         return _select_rows(self._store.query(text, use_default_graph_as_union=union))
 
-    def summary(self) -> dict[str, Any]:
-        """Triple counts overall and per graph, and resources per class."""
+    def summary(self, namespace: str) -> dict[str, Any]:
+        """Triple counts overall and per graph, and resources per class of ``namespace``
+        (the r2p ontology's, under the configured base IRI)."""
         graphs = {
             str(row["g"].value): int(row["n"].value)
             for row in self._select(
@@ -71,7 +73,7 @@ class LocalGraph:
             str(row["c"].value): int(row["n"].value)
             for row in self._select(
                 "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c "
-                "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/r2p/def#')) } "
+                f"FILTER(STRSTARTS(STR(?c), {json.dumps(namespace)})) }} "
                 "GROUP BY ?c ORDER BY DESC(?n)",
                 union=True,
             )

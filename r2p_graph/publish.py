@@ -25,13 +25,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
+from . import vocab
 from .config import Settings
 from .pipeline.build import ensure_build, input_fingerprint
 from .store.remote import GRAPH_PATH, META_GRAPH
 
-OWL_VERSION_INFO = "<http://www.w3.org/2002/07/owl#versionInfo>"
-DCT_MODIFIED = "<http://purl.org/dc/terms/modified>"
-XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
+OWL_VERSION_INFO = f"<{vocab.OWL}versionInfo>"
+DCT_MODIFIED = f"<{vocab.DCTERMS}modified>"
+XSD_DATETIME = f"<{vocab.XSD}dateTime>"
 
 #: Triples per INSERT DATA request.
 DEFAULT_CHUNK = 20_000

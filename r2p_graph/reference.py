@@ -51,6 +51,7 @@ from pathlib import Path
 
 from rdflib import Literal
 
+from r2p_graph import vocab
 from r2p_graph.config import PROJECT_ROOT
 from r2p_graph.ids import Minter
 
@@ -119,7 +120,7 @@ OBSERVER_STATES: tuple[str, ...] = ("PSE", "VAT")
 MEMBER_STATE_COUNT = 193
 
 #: Where Wikidata's items live (the IRI form that Wikidata's own RDF uses).
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+WIKIDATA_ENTITY = vocab.WIKIDATA_ENTITY
 
 #: countrygroups' names of the five UN regional groups, and the names this project gives
 #: them (``Minter.group`` mints the groups' IRIs from these names, as r2p_graph.record does
@@ -417,15 +418,7 @@ def _source_block(package: SourcePackage, version: str, extra: Sequence[str] = (
     return f"<{package.iri(version)}>\n    " + " ;\n    ".join(props) + " .\n"
 
 
-_PREFIXES = {
-    "r2p": "https://w3id.org/r2p/def#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+_PREFIXES = vocab.prefixes(vocab.DEFAULT_BASE)
 
 
 def _prefix_lines(*names: str) -> list[str]:

@@ -11,6 +11,10 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+#: The base IRI the project mints under unless ``Settings.base_iri`` says otherwise (the
+#: ``.rq`` files and the curated data are written with it).
+DEFAULT_BASE: Final = "https://w3id.org/r2p/"
+
 RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS: Final = "http://www.w3.org/2000/01/rdf-schema#"
 OWL: Final = "http://www.w3.org/2002/07/owl#"
@@ -25,6 +29,8 @@ VOID: Final = "http://rdfs.org/ns/void#"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS: Final = "http://www.w3.org/ns/formats/"
 ENTAILMENT: Final = "http://www.w3.org/ns/entailment/"
+SPARQL_RESULTS: Final = "http://www.w3.org/2005/sparql-results#"
+WIKIDATA_ENTITY: Final = "http://www.wikidata.org/entity/"
 
 #: The prefixes of the core RDF vocabularies (what a bare dump declares).
 CORE_PREFIXES: Final = MappingProxyType({"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD})

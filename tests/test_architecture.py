@@ -175,9 +175,18 @@ _SPARQL_TEXT = re.compile(
 
 
 def _string_parts(tree: ast.AST) -> list[tuple[int, str]]:
-    """Every string constant of a module, f-strings' literal parts included."""
+    """Every string constant of a module but its docstrings, f-strings' literal parts
+    included."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings]
 
 
 def test_the_site_writes_no_sparql_in_python() -> None:
@@ -189,5 +198,20 @@ def test_the_site_writes_no_sparql_in_python() -> None:
         if _in(name, "r2p_graph.web")
         for line, text in _string_parts(ast.parse(path.read_text(encoding="utf-8")))
         if _SPARQL_TEXT.search(text)
+    )
+    assert found == []
+
+
+def test_namespaces_are_written_in_vocab_only() -> None:
+    """Every namespace IRI (and the default base) is spelled once, in ``vocab.py``."""
+    from r2p_graph import vocab
+
+    spelled = {v for k, v in vars(vocab).items() if k.isupper() and isinstance(v, str)}
+    found = sorted(
+        f"{name}:{line}"
+        for name, path in MODULES.items()
+        if name != "r2p_graph.vocab"
+        for line, text in _string_parts(ast.parse(path.read_text(encoding="utf-8")))
+        if any(namespace in text for namespace in spelled)
     )
     assert found == []

@@ -57,7 +57,7 @@ class BuildResult:
     quads: Any
     validation: ValidationOutcome
     timings: dict[str, float] = field(default_factory=dict)
-    base_iri: str = "https://w3id.org/r2p/"
+    base_iri: str = vocab.DEFAULT_BASE
 
     @cached_property
     def dataset(self) -> Dataset:

@@ -55,9 +55,10 @@ from rdflib import RDF, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from .. import vocab
 from .terms import to_rdflib
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = vocab.XSD
 #: Datatypes whose literals an ``ox.Store`` may store in another form than written.
 REWRITTEN_DATATYPES = frozenset(
     _XSD + name

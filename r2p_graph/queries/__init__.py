@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
+from r2p_graph.vocab import DEFAULT_BASE
+
 #: The base IRI the ``.rq`` files are written with.
-WRITTEN_BASE = "https://w3id.org/r2p/"
+WRITTEN_BASE = DEFAULT_BASE
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+from r2p_graph import vocab
+
+_XSD = vocab.XSD
 _XSD_LITERAL = b'"^^<http://www.w3.org/2001/XMLSchema#'
 _CHUNK = 1 << 24
 _SCRATCH = ox.NamedNode("urn:r2p:scratch:p")

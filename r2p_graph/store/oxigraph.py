@@ -46,6 +46,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from r2p_graph import vocab
 from r2p_graph.store import (
     QueryFailed,
     QueryForm,
@@ -64,7 +65,7 @@ from r2p_graph.store.results import Send
 _POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
 _MAX_MESSAGE = 400
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = vocab.XSD
 _MERGE_PREFIX = "urn:r2p:merge:"
 _MAX_MERGES = 16
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 
+from r2p_graph import vocab
 from r2p_graph.store import (
     QueryFailed,
     QueryRequest,
@@ -51,7 +52,7 @@ class RemoteStore:
         self,
         endpoint: str,
         *,
-        base_iri: str = "https://w3id.org/r2p/",
+        base_iri: str = vocab.DEFAULT_BASE,
         connect_timeout: float = 3.0,
         session: requests.Session | None = None,
     ) -> None:

@@ -20,16 +20,17 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from r2p_graph import vocab
 from r2p_graph.store import QueryForm, QueryResult, formats
 
 Term = tuple[Any, ...]
 Row = Sequence[Term | None]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = vocab.XSD
 XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
-SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+RDF_LANG_STRING = vocab.RDF + "langString"
+RDF_DIR_LANG_STRING = vocab.RDF + "dirLangString"
+SPARQL_RESULTS_NS = vocab.SPARQL_RESULTS
 
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _DECIMAL = re.compile(r"[+-]?[0-9]*\.[0-9]+\Z")

@@ -90,7 +90,7 @@ KNOWN_LABELS: dict[str, str] = {
     str(SDO.Event): "Event",
     str(PROV.Entity): "Entity",
     str(PROV.Agent): "Agent",
-    "http://www.w3.org/ns/sparql-service-description#Graph": "Graph",
+    namespaces.SD + "Graph": "Graph",
     str(VOID.Dataset): "Dataset",
     str(VOID.triples): "triples",
     str(VOID.dataDump): "data dump",

@@ -28,6 +28,7 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, VOID, XSD
 
+from r2p_graph import vocab as namespaces
 from r2p_graph.ids import ONTOLOGY_GRAPH, Minter
 from r2p_graph.ontology_docs import ontology_html
 from r2p_graph.store import formats
@@ -67,7 +68,7 @@ _RDFLIB = {
     formats.N_TRIPLES: "nt",
     formats.RDF_XML: "xml",
 }
-SD = "http://www.w3.org/ns/sparql-service-description#"
+SD = namespaces.SD
 #: How many triples that point at a resource its RDF carries (as LodView and Pubby do):
 #: enough for a crawler to go from a meeting to its statements; past it, a note says so.
 INCOMING_LIMIT = 500
