@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from r2p_graph.web import labels, sparql_client
+from r2p_graph.store import formats
+from r2p_graph.web import labels, negotiation, sparql_client
 from r2p_graph.web.context import html_page, public_base
 from r2p_graph.web.views import search as search_view
 from r2p_graph.web.views import statements as statements_view
@@ -25,12 +26,10 @@ bp = Blueprint("explore", __name__)
 
 
 def wanted_format() -> str:
-    """``html``, ``json`` or ``csv``: ``?format=`` first, else the Accept header."""
-    given = (request.args.get("format") or "").lower()
-    if given in ("json", "csv", "html"):
-        return given
-    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/csv"])
-    return {"application/json": "json", "text/csv": "csv"}.get(best or "", "html")
+    """``html``, ``json`` or ``csv``: ``?format=`` first, else the Accept header
+    (:mod:`~r2p_graph.web.negotiation`; 406 when neither fits)."""
+    chosen = negotiation.choose(negotiation.TABLE_OFFERS, request.args.getlist("format"))
+    return {negotiation.JSON: "json", formats.CSV: "csv"}.get(chosen, "html")
 
 
 def json_response(data: Any) -> Response:

@@ -1,6 +1,6 @@
 """Content negotiation, the one used by ``/sparql``, the service description and VoID,
-``/id``, ``/def``, ``/graph`` and the downloads: :func:`choose` (406 as an error) and
-:func:`best` (None when nothing fits, for callers that write their own 406).
+``/id``, ``/def``, ``/graph``, the downloads and the list pages: :func:`choose` (406 as
+an error) and :func:`best` (None when nothing fits, for callers that write their own 406).
 
 The Accept header is parsed by werkzeug (``request.accept_mimetypes``, a ``MIMEAccept``).
 Each offered type then gets the quality of the *most specific* range that matches it
@@ -26,6 +26,10 @@ from r2p_graph.store import formats
 from r2p_graph.web.errors import ApiError
 
 HTML = "text/html"
+JSON = "application/json"
+#: What a list page (``/search``, ``/statements``, ``/states``) offers: itself, its rows as
+#: JSON, its rows as CSV.
+TABLE_OFFERS: tuple[str, ...] = (HTML, JSON, formats.CSV)
 
 #: Media types accepted in Accept headers as synonyms for each offer.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -70,6 +74,8 @@ _GRAPH_NAMES = {
 _DATASET_NAMES = {"nq": formats.N_QUADS, "nquads": formats.N_QUADS, "trig": formats.TRIG}
 #: A resource (``/id``, ``/def``, ``/graph``): its graph, or its page.
 _RESOURCE_NAMES = {"html": HTML, **_GRAPH_NAMES}
+#: A list page: HTML, JSON or CSV.
+_TABLE_NAMES = {"html": HTML, "json": JSON, "csv": formats.CSV}
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,8 @@ def format_names(offers: Sequence[str]) -> list[str]:
 
 
 def _names_for(offers: Sequence[str]) -> dict[str, str]:
+    if JSON in offers:
+        return _TABLE_NAMES
     if HTML in offers:
         return _RESOURCE_NAMES
     if formats.TURTLE in offers:

@@ -218,11 +218,8 @@ def _browser_wants_html(params: Params) -> bool:
     asks for no ?format= (a browser's navigation, never an RDF client's */*)."""
     if _values(params, "format"):
         return False
-    accept = request.accept_mimetypes
-    html = max((q for value, q in accept if value in ("text/html", "application/xhtml+xml")),
-               default=0)
-    rdf = max((q for value, q in accept if value in formats.GRAPH_TYPES), default=0)
-    return html > 0 and html > rdf
+    # RDF first: a tie (``*/*``, no Accept header) goes to the service description.
+    return negotiation.best([*formats.GRAPH_TYPES, negotiation.HTML], []) == negotiation.HTML
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

@@ -135,6 +135,20 @@ def test_states_lists_every_member_and_observer_state(client: FlaskClient) -> No
     assert "not that it was absent" in html
 
 
+def test_list_pages_negotiate_like_every_other_resource(client: FlaskClient) -> None:
+    """The same negotiation as /sparql and /id: Accept or ?format=, and a readable 406."""
+    as_csv = client.get("/states", headers={"Accept": "text/csv;q=0.9, text/html;q=0.1"})
+    assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv"
+    as_json = client.get("/statements?format=JSON")
+    assert as_json.status_code == 200 and as_json.mimetype == "application/json"
+    refused = client.get("/states?format=xlsx")
+    assert refused.status_code == 406
+    assert "format='xlsx'" in refused.text and "use one of csv, html, json" in refused.text
+    nothing = client.get("/statements", headers={"Accept": "image/png"})
+    assert nothing.status_code == 406 and nothing.headers["Vary"] == "Accept"
+    assert "Available: text/html, application/json, text/csv" in nothing.text
+
+
 def test_state_profile_says_partial_not_absent(client: FlaskClient) -> None:
     html = unescape(client.get("/id/state/USA", headers=HTML).data.decode())
     assert "No participation in a meeting is recorded" not in html
