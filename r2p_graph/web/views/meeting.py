@@ -4,8 +4,11 @@ that list is and how we know each), the statements delivered at it, what sources
 about it, the documents it discussed or its statements cite, and where sources disagree.
 
 The data comes from one query (``queries/pages/meeting.rq``); the rules a reader relies
-on live here, not in the template: the order of the statements, when sources disagree,
-and the numbering of the sources every entry cites.
+on live here, not in the template: the order of the statements and the numbering of the
+sources every entry cites. Where sources disagree is a fact of the data (each
+``r2p:SourceDisagreement`` about the meeting, linking its accounts), shown as recorded:
+two counts that differ are not a disagreement until the data says so (the shape
+``TallyCountDisagreementRecorded`` asks maintainers to record it).
 """
 
 from __future__ import annotations
@@ -59,8 +62,9 @@ class Participant:
 
 @dataclass
 class Count:
-    """One source's count of one kind of participant."""
+    """One source's count of one kind of participant (the tally ``tally``)."""
 
+    tally: str
     reported: int | None
     completeness: str
     quotes: list[str]
@@ -68,11 +72,37 @@ class Count:
 
 
 @dataclass
+class Account:
+    """One account a note of disagreement links: its value on the property the sources
+    disagree on, its quoted words, and the sources it cites."""
+
+    account: Link
+    values: list[Value]
+    quotes: list[str]
+    cites: list[int]
+
+
+@dataclass
+class Disagreement:
+    """A recorded ``r2p:SourceDisagreement`` about the meeting, with its accounts."""
+
+    record: Link
+    label: str
+    on: Value | None
+    accounts: list[Account]
+    anchor: str
+
+    def links(self, account_iri: str) -> bool:
+        return any(a.account.iri == account_iri for a in self.accounts)
+
+
+@dataclass
 class ParticipantGroup:
     kind: str
     counts: list[Count] = field(default_factory=list)
     people: list[Participant] = field(default_factory=list)
-    disagreement: str = ""
+    #: The recorded disagreements that link one of this group's tallies.
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     @property
     def reported(self) -> int | None:
@@ -143,8 +173,10 @@ def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
     groups = _participants(hood, iri, R, label, quotes_of, cite)
     claims = _claims(hood, iri, R, label, values, quotes_of, cite)
     documents = _documents(page, iri, R, label)
-    disagreements = [f"{g.kind[:1].upper()}{g.kind[1:]}s: {g.disagreement}"
-                     for g in groups if g.disagreement]
+    disagreements = _disagreements(hood, iri, R, label, values, quotes_of, cite)
+    for group in groups:
+        group.disagreements = [d for d in disagreements
+                               if any(d.links(c.tally) for c in group.counts)]
     return {
         "groups": groups,
         "statements": statements,
@@ -194,6 +226,7 @@ def _participants(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa:
         reported = hood.value(t, R.reportedCount)
         completeness = hood.value(t, R.listCompleteness)
         group.counts.append(Count(
+            tally=str(t),
             reported=int(str(reported)) if reported is not None else None,
             completeness=label(str(completeness)) if completeness is not None else "not stated",
             quotes=quotes_of(t), cites=cite(t)))
@@ -203,12 +236,7 @@ def _participants(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa:
     podium = ParticipantGroup(kind=PODIUM)
     for part in sorted(set(hood.subjects(R.inMeeting, URIRef(iri))) - listed, key=str):
         person(part, podium)
-    # Two sources may count the same kind differently: the page says so, with both counts.
     for group in groups.values():
-        counts = sorted({c.reported for c in group.counts if c.reported is not None})
-        if len(counts) > 1:
-            group.disagreement = ("the sources report different counts: "
-                                  + ", ".join(str(c) for c in counts) + ".")
         group.people.sort(key=lambda p: p.who.label.lower())
 
     def role_rank(p: Participant) -> tuple[int, str]:
@@ -283,6 +311,29 @@ def _claims(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
             according_to=values(claim, PROV.wasAttributedTo), cites=cite(claim)))
     cards.sort(key=lambda c: (c.kind.lower(), c.claim.label.lower()))
     return cards
+
+
+def _disagreements(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
+                   values: Any, quotes_of: Any, cite: Any) -> list[Disagreement]:
+    """Every note of disagreement the data records about the meeting, in label order; each
+    account with its value on the property the note says they disagree on (if it names
+    one), its quoted words and its sources, in label order and cited in that order."""
+    records = sorted(set(hood.subjects(R.disagreementAbout, URIRef(iri))),
+                     key=lambda r: (label(str(r)).lower(), str(r)))
+    notes = []
+    for number, record in enumerate(records, start=1):
+        on = hood.value(record, R.disagreesOn)
+        accounts = sorted(set(hood.objects(record, R.disagreeingAccount)),
+                          key=lambda a: (label(str(a)).lower(), str(a)))
+        notes.append(Disagreement(
+            record=link_for(str(record), label), label=label(str(record)),
+            on=value_for(on, label) if on is not None else None,
+            accounts=[Account(account=link_for(str(a), label),
+                              values=values(a, on) if on is not None else [],
+                              quotes=quotes_of(a), cites=cite(a))
+                      for a in accounts],
+            anchor=f"disagree-{number}"))
+    return notes
 
 
 def _documents(page: Neighbourhood, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803
