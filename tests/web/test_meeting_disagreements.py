@@ -1,6 +1,7 @@
 """Where sources disagree is what the record notes (issue 12): a meeting page shows every
 r2p:SourceDisagreement about the meeting, each account with its value and its numbered
-source, and never infers a disagreement from two counts that differ.
+source, and never infers a disagreement from two counts that differ; nor does the
+participation chart's tooltip.
 
 The app is asked through the test client over a real store: the 2013 meeting from data/
 (two member-state tallies, 68 and 69, with the note that links them), and a small fixture
@@ -88,6 +89,11 @@ def _cited(page: str) -> dict[int, str]:
     }
 
 
+def _tips(app: AppServer) -> list[str]:
+    answer = app.get("/charts/participation.svg")
+    assert answer.status_code == 200
+    return [html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", answer.text)]
+
 
 def test_2013_page_shows_the_recorded_disagreements_with_values_and_sources(
     record_2013: AppServer,
@@ -120,6 +126,12 @@ def test_2013_page_shows_the_recorded_disagreements_with_values_and_sources(
     assert "the sources report different counts" not in page
 
 
+def test_2013_chart_says_the_sources_disagree_from_the_record(record_2013: AppServer) -> None:
+    tips = [t for t in _tips(record_2013) if t.startswith("11 September 2013: 69 member states")]
+    assert tips == ["11 September 2013: 69 member states reported by the sources "
+                    "(sources disagree: 68\N{EN DASH}69)"]
+
+
 def test_a_recorded_disagreement_is_shown_with_its_accounts(small: AppServer) -> None:
     page = _page(small, "/id/meeting/ga-2000-01-01")
     notes = _notes(_disagree_section(page))
@@ -143,3 +155,11 @@ def test_differing_counts_without_a_record_claim_no_disagreement(small: AppServe
     assert "disagree" not in text.lower()
     assert 'id="disagree-h"' not in page
 
+
+def test_chart_says_disagree_only_where_the_record_does(small: AppServer) -> None:
+    tips = [t for t in _tips(small) if "member states reported" in t]
+    assert ("1 January 2000: 60 member states reported by the sources "
+            "(sources disagree: 58\N{EN DASH}60)") in tips
+    assert ("1 January 2001: 60 member states reported by the sources "
+            "(counts reported: 58\N{EN DASH}60)") in tips
+    assert not any("disagree" in t for t in tips if t.startswith("1 January 2001"))
