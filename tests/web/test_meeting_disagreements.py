@@ -68,16 +68,16 @@ def _disagree_section(page: str) -> str:
 
 
 def _notes(section: str) -> dict[str, list[tuple[str, list[int]]]]:
-    """Each note's heading -> its accounts as (text, source numbers)."""
+    """Each note's label -> its accounts as (text, source numbers)."""
     notes = {}
-    for article in re.findall(r'<article class="disagreement".*?</article>', section, re.S):
-        heading = re.search(r"<h3[^>]*>(.*?)</h3>", article, re.S)
-        assert heading, article[:200]
+    for note in re.split(r'<li id="disagree-\d+">', section)[1:]:
+        label = re.search(r'<span class="what">(.*?)</span>', note, re.S)
+        assert label, note[:200]
         accounts = [
             (_text(li), [int(n) for n in re.findall(r'href="#src-(\d+)"', li)])
-            for li in re.findall(r"<li>(.*?)</li>", article, re.S)
+            for li in re.findall(r"<li>(.*?)</li>", note, re.S)
         ]
-        notes[_text(heading.group(1))] = accounts
+        notes[_text(label.group(1))] = accounts
     return notes
 
 
@@ -118,11 +118,13 @@ def test_2013_page_shows_the_recorded_disagreements_with_values_and_sources(
     assert by_value == {"68": {GCR2P_NEWS}, "69": {GCR2P_SUMMARY}}
     assert any("Sixty-eight member states" in text for text, _ in accounts)
     assert any("Sixty-nine member states" in text for text, _ in accounts)
-    # The member states' group points to the note rather than deciding for itself.
-    group = page[page.index('id="p-member-state"'):page.index("</section>",
-                                                               page.index('id="p-member-state"'))]
-    assert re.search(r'Sources disagree: <a href="#disagree-\d">Member states that took part',
-                     group)
+    # The member states' group points to that note rather than deciding for itself.
+    start = page.index('id="p-member-state"')
+    group = page[start:page.index("</section>", start)]
+    pointer = re.search(r'Sources disagree about this count: <a href="#(disagree-\d+)"', group)
+    assert pointer, group[:500]
+    target = re.search(rf'<li id="{pointer.group(1)}"><span class="what">(.*?)</span>', page)
+    assert target and _text(target.group(1)) == participants
     assert "the sources report different counts" not in page
 
 
