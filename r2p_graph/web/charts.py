@@ -7,7 +7,9 @@ description, one ``<rect class="mark">`` per data point with a tooltip) plus a d
 The query text is part of the chart, so every chart links to the query that draws it.
 
 * ``participation``: member states per meeting across the years, the count the sources
-  report beside how many of them are known by name;
+  report beside how many of them are known by name; where two sources' counts differ, the
+  tooltip says the sources disagree only when the record notes it (an
+  ``r2p:SourceDisagreement`` linking the two tallies), and otherwise just gives the range;
 * ``themes``: the themes raised most, by how many statements and claims raise them;
 * ``stances``: stances by UN regional group when regional-group memberships are in the
   data (they are: ``data/reference/regional-groups.ttl``), otherwise by kind of actor; the
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import render_template
 
@@ -60,6 +63,20 @@ def _base() -> str:
 # --- participation -------------------------------------------------------------------
 
 
+class Participation(NamedTuple):
+    """One meeting's bars: the highest and lowest member-state counts reported, how many
+    are known by name, how many states were represented, and whether the record notes a
+    disagreement between two of its member-state tallies."""
+
+    meeting: str
+    date: str
+    reported: int
+    lowest: int
+    known: int
+    represented: int
+    disagreement_recorded: bool
+
+
 def participation_query() -> str:
     return site_query("charts/participation", _base())
 
@@ -86,14 +103,16 @@ def participation_chart() -> Chart:
         known = int(row["knownByName"].value)
         represented = int(row["statesRepresented"].value) if "statesRepresented" in row else 0
         date_text = row["date"].value if "date" in row else ""
-        data.append((row["meeting"].value, date_text, reported, lowest, known, represented))
+        recorded = int(row["disagreementsRecorded"].value) > 0
+        data.append(Participation(row["meeting"].value, date_text, reported, lowest, known,
+                                  represented, recorded))
     chart.columns = ["Meeting", "Date", "Member states reported", "States represented",
                      "Known by name"]
     chart.rows = [
         [date_text[:4], model.human_date(date_text),
          str(reported) if lowest == reported else f"{lowest}\N{EN DASH}{reported}",
          str(represented) if represented else "not counted", str(known)]
-        for _, date_text, reported, lowest, known, represented in data
+        for _, date_text, reported, lowest, known, represented, _recorded in data
     ]
     years = sorted({int(d[1][:4]) for d in data if d[1][:4].isdigit()})
     for year in (range(years[0], years[-1] + 1) if years else ()):
@@ -104,7 +123,7 @@ def participation_chart() -> Chart:
     return chart
 
 
-def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int, int]]) -> str:
+def _grouped_bars(chart: Chart, data: list[Participation]) -> str:
     width, height = 760, 360
     left, right, top, bottom = 46, 12, 58, 44
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -113,7 +132,7 @@ def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int, int]])
     # A year without a meeting keeps its place on the axis, marked "no meeting".
     years = sorted({int(d[1][:4]) for d in data if d[1][:4].isdigit()})
     gaps = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
-    slots: list[tuple[str, str, int, int, int, int] | int] = [*data, *gaps]
+    slots: list[Participation | int] = [*data, *gaps]
     slots.sort(key=lambda d: d[1] if isinstance(d, tuple) else f"{d}-99")
     n = max(len(slots), 1)
     slot = plot_w / n
@@ -125,7 +144,7 @@ def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int, int]])
                            "label_x": _f(left + i * slot + slot / 2),
                            "label_y": top + plot_h + 16, "gap_y": _f(top + plot_h - 6)})
             continue
-        meeting, date_text, reported, lowest, known, represented = entry
+        meeting, date_text, reported, lowest, known, represented, recorded = entry
         x0 = left + i * slot + slot / 2 - 1.5 * bar
         bars = []
         for j, (value, fill, series) in enumerate(
@@ -141,7 +160,9 @@ def _grouped_bars(chart: Chart, data: list[tuple[str, str, int, int, int, int]])
                     "known by name": "member states known by name"}[series]
             tip = f"{model.human_date(date_text)}: {value} {what}"
             if series == "reported" and lowest != reported:
-                tip += f" (sources disagree: {lowest}\N{EN DASH}{reported})"
+                # The counts differ; that the sources disagree is the record's to say.
+                what_differs = "sources disagree" if recorded else "counts reported"
+                tip += f" ({what_differs}: {lowest}\N{EN DASH}{reported})"
             bars.append({
                 "href": labels.local_href(meeting) or "", "series": series, "value": value,
                 "x": _f(x0 + j * bar), "y": _f(top + plot_h - h), "width": _f(bar),

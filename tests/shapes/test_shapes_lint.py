@@ -152,6 +152,7 @@ WARNING_RULES = {
     "Quote-quoted",  # orphan quotation
     "QuoteAtMost15Words",  # 16-25 words (more than 25 is a Violation)
     "QuoteSaidByStatementActor",  # a statement's quote in someone else's words
+    "TallyCountDisagreementRecorded",  # two counts differ, no note of disagreement
     "Person-label",  # a person without a name
     "Concept-definition",  # a concept without an English definition
 }

@@ -209,3 +209,18 @@ def test_pages_are_accessible_basics(client: FlaskClient) -> None:
             src = re.search(r'\b(?:src|href)="([^"]+)"', tag)
             if src and ("stylesheet" in tag or tag.startswith("<script")):
                 assert not src.group(1).startswith(("http://", "https://", "//")), (path, tag)
+
+
+def test_meeting_pages_number_their_sources_top_to_bottom(client: FlaskClient) -> None:
+    """The first source a reader meets is [1], the next new one [2], ...: the numbering
+    follows the page, not the order the data came in (which changed from one server
+    process to the next)."""
+    home = client.get("/", headers={"Accept": "text/html"}).text
+    meetings = sorted(set(re.findall(r'href="http://localhost(/id/meeting/[a-z0-9-]+)"', home)))
+    assert len(meetings) >= 15
+    for path in meetings:
+        html = client.get(path, headers={"Accept": "text/html"}).text
+        body, _, cited = html.partition('id="cited-h"')
+        first_seen = list(dict.fromkeys(int(n) for n in re.findall(r'href="#src-(\d+)"', body)))
+        assert first_seen == list(range(1, len(first_seen) + 1)), path
+        assert all(f'id="src-{n}"' in cited for n in first_seen), path

@@ -4,8 +4,11 @@ that list is and how we know each), the statements delivered at it, what sources
 about it, the documents it discussed or its statements cite, and where sources disagree.
 
 The data comes from one query (``queries/pages/meeting.rq``); the rules a reader relies
-on live here, not in the template: the order of the statements, when sources disagree,
-and the numbering of the sources every entry cites.
+on live here, not in the template: the order of the statements and the numbering of the
+sources every entry cites. Where sources disagree is a fact of the data (each
+``r2p:SourceDisagreement`` about the meeting, linking its accounts), shown as recorded:
+two counts that differ are not a disagreement until the data says so (the shape
+``TallyCountDisagreementRecorded`` asks maintainers to record it).
 """
 
 from __future__ import annotations
@@ -45,6 +48,22 @@ class Citations:
             numbers.append(self._index[key])
         return sorted(set(numbers))
 
+    def renumber(self, shown: list[list[int]]) -> None:
+        """Number the sources in the order ``shown`` (every list of numbers the page shows,
+        top to bottom) first cites them, whatever order they were collected in: each
+        list is changed in place, and :attr:`items` is put in the new order."""
+        new: dict[int, int] = {}
+        for numbers in shown:
+            for n in numbers:
+                new.setdefault(n, len(new) + 1)
+        for n in range(1, len(self.items) + 1):  # cited by nothing shown: last
+            new.setdefault(n, len(new) + 1)
+        for numbers in shown:
+            numbers[:] = sorted(new[n] for n in numbers)
+        order = sorted(range(len(self.items)), key=lambda i: new[i + 1])
+        self.items = [self.items[i] for i in order]
+        self._index = {key: new[n] for key, n in self._index.items()}
+
 
 @dataclass
 class Participant:
@@ -59,8 +78,9 @@ class Participant:
 
 @dataclass
 class Count:
-    """One source's count of one kind of participant."""
+    """One source's count of one kind of participant (the tally ``tally``)."""
 
+    tally: str
     reported: int | None
     completeness: str
     quotes: list[str]
@@ -68,11 +88,37 @@ class Count:
 
 
 @dataclass
+class Account:
+    """One account a note of disagreement links: its value on the property the sources
+    disagree on, its quoted words, and the sources it cites."""
+
+    account: Link
+    values: list[Value]
+    quotes: list[str]
+    cites: list[int]
+
+
+@dataclass
+class Disagreement:
+    """A recorded ``r2p:SourceDisagreement`` about the meeting, with its accounts."""
+
+    record: Link
+    label: str
+    on: Value | None
+    accounts: list[Account]
+    anchor: str
+
+    def links(self, account_iri: str) -> bool:
+        return any(a.account.iri == account_iri for a in self.accounts)
+
+
+@dataclass
 class ParticipantGroup:
     kind: str
     counts: list[Count] = field(default_factory=list)
     people: list[Participant] = field(default_factory=list)
-    disagreement: str = ""
+    #: The recorded disagreements that link one of this group's tallies.
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     @property
     def reported(self) -> int | None:
@@ -139,12 +185,22 @@ def meeting_sections(iri: str, label: Labeller) -> dict[str, Any]:
                        key=lambda link: by_name(link.label))
         return cites.cite(links)
 
-    statements = _statements(hood, iri, R, label, values, quotes_of, cite)
     groups = _participants(hood, iri, R, label, quotes_of, cite)
+    statements = _statements(hood, iri, R, label, values, quotes_of, cite)
     claims = _claims(hood, iri, R, label, values, quotes_of, cite)
     documents = _documents(page, iri, R, label)
-    disagreements = [f"{g.kind[:1].upper()}{g.kind[1:]}s: {g.disagreement}"
-                     for g in groups if g.disagreement]
+    disagreements = _disagreements(hood, iri, R, label, values, quotes_of, cite)
+    for group in groups:
+        group.disagreements = [d for d in disagreements
+                               if any(d.links(c.tally) for c in group.counts)]
+    # Top to bottom, as the template shows them: the first source cited is [1].
+    cites.renumber([
+        *(numbers for g in groups for numbers in (*(c.cites for c in g.counts),
+                                                  *(p.cites for p in g.people))),
+        *(card.cites for card in statements),
+        *(card.cites for card in claims),
+        *(a.cites for d in disagreements for a in d.accounts),
+    ])
     return {
         "groups": groups,
         "statements": statements,
@@ -194,6 +250,7 @@ def _participants(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa:
         reported = hood.value(t, R.reportedCount)
         completeness = hood.value(t, R.listCompleteness)
         group.counts.append(Count(
+            tally=str(t),
             reported=int(str(reported)) if reported is not None else None,
             completeness=label(str(completeness)) if completeness is not None else "not stated",
             quotes=quotes_of(t), cites=cite(t)))
@@ -203,12 +260,7 @@ def _participants(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa:
     podium = ParticipantGroup(kind=PODIUM)
     for part in sorted(set(hood.subjects(R.inMeeting, URIRef(iri))) - listed, key=str):
         person(part, podium)
-    # Two sources may count the same kind differently: the page says so, with both counts.
     for group in groups.values():
-        counts = sorted({c.reported for c in group.counts if c.reported is not None})
-        if len(counts) > 1:
-            group.disagreement = ("the sources report different counts: "
-                                  + ", ".join(str(c) for c in counts) + ".")
         group.people.sort(key=lambda p: by_name(p.who.label))
 
     def role_rank(p: Participant) -> tuple[int, str]:
@@ -254,10 +306,10 @@ def _statements(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N
         ))
     state = f"{base_iri()}id/state/"
 
-    def order(card: StatementCard) -> tuple[int, str]:
+    def order(card: StatementCard) -> tuple[int, str, str]:
         by_state = any(v.iri.startswith(state) for v in card.by)
         rank = 0 if not by_state else (1 if card.behalf else 2)
-        return (rank, by_deliverer(card.by, card.statement.label))
+        return (rank, by_deliverer(card.by, card.statement.label), card.statement.iri)
 
     cards.sort(key=order)
     return cards
@@ -281,8 +333,31 @@ def _claims(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
             kind=label(str(kind)) if kind is not None else "claim",
             facts=facts, quotes=quotes_of(claim),
             according_to=values(claim, PROV.wasAttributedTo), cites=cite(claim)))
-    cards.sort(key=lambda c: (by_name(c.kind), by_name(c.claim.label)))
+    cards.sort(key=lambda c: (by_name(c.kind), by_name(c.claim.label), c.claim.iri))
     return cards
+
+
+def _disagreements(hood: Graph, iri: str, R: Namespace, label: Labeller,  # noqa: N803
+                   values: Any, quotes_of: Any, cite: Any) -> list[Disagreement]:
+    """Every note of disagreement the data records about the meeting, in label order; each
+    account with its value on the property the note says they disagree on (if it names
+    one), its quoted words and its sources, in label order and cited in that order."""
+    records = sorted(set(hood.subjects(R.disagreementAbout, URIRef(iri))),
+                     key=lambda r: (by_name(label(str(r))), str(r)))
+    notes = []
+    for number, record in enumerate(records, start=1):
+        on = hood.value(record, R.disagreesOn)
+        accounts = sorted(set(hood.objects(record, R.disagreeingAccount)),
+                          key=lambda a: (by_name(label(str(a))), str(a)))
+        notes.append(Disagreement(
+            record=link_for(str(record), label), label=label(str(record)),
+            on=value_for(on, label) if on is not None else None,
+            accounts=[Account(account=link_for(str(a), label),
+                              values=values(a, on) if on is not None else [],
+                              quotes=quotes_of(a), cites=cite(a))
+                      for a in accounts],
+            anchor=f"disagree-{number}"))
+    return notes
 
 
 def _documents(page: Neighbourhood, iri: str, R: Namespace, label: Labeller) -> list[Document]:  # noqa: N803

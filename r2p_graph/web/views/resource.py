@@ -285,7 +285,8 @@ def build_page(
     skip: set[str] = set()
     if kind == "meeting":
         page.sections.update(meeting_sections(iri, label))
-        skip |= {"atMeeting", "claimAbout", "inMeeting", "hasTally", "tookPartIn"}
+        skip |= {"atMeeting", "claimAbout", "inMeeting", "hasTally", "tookPartIn",
+                 "disagreementAbout"}
         # Each participant once: the participants section lists them, not the properties.
         page.properties = [row for row in page.properties
                            if _local_name(row.iri) not in SHOWN_IN_SECTIONS]
