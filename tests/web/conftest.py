@@ -5,7 +5,8 @@ processes, and the Flask app from :func:`r2p_graph.web.app.create_app`. Tests of
 HTTP protocol talk to it through Flask's test client (:func:`app_server`, no socket);
 what needs a real server (waitress's limits, concurrent clients, other HTTP clients)
 gets one on a free loopback port in a background thread (:func:`live_server`). Both
-answer ``get``/``post``/``head`` the way ``requests`` does.
+answer ``request``/``get``/``post``/``head``/``put``/``options`` the way ``requests``
+does.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 import requests
+from werkzeug.datastructures import Headers
 
 from r2p_graph.config import Settings
 from r2p_graph.store.factory import LocalStore, open_store
@@ -78,14 +80,17 @@ class LiveServer:
     def endpoint(self) -> str:
         return self.url + "/sparql"
 
+    def request(self, method: str, url: str, **kw: Any) -> Any:
+        return requests.request(method, url, **{"timeout": 30, **kw})
+
     def get(self, url: str, **kw: Any) -> Any:
-        return requests.get(url, **{"timeout": 30, **kw})
+        return self.request("GET", url, **kw)
 
     def post(self, url: str, **kw: Any) -> Any:
-        return requests.post(url, **{"timeout": 30, **kw})
+        return self.request("POST", url, **kw)
 
     def head(self, url: str, **kw: Any) -> Any:
-        return requests.head(url, **{"timeout": 30, **kw})
+        return self.request("HEAD", url, **kw)
 
     def stop(self) -> None:
         server = self._server
@@ -146,7 +151,13 @@ class Answer:
 @dataclass
 class AppServer:
     """The app over a real store, asked through Flask's test client: the HTTP protocol
-    without a socket. ``url`` is the root the test client's requests come in on."""
+    without a socket. ``url`` is the root the test client's requests come in on.
+
+    Requests go out as ``requests`` sends them, as far as the app can tell: ``Accept: */*``
+    unless the test says otherwise, and no ``Accept-Encoding``, so answers come
+    uncompressed, as ``requests`` hands them over after decoding. The app answers no
+    request with a redirect, so there is none to follow. ``timeout`` is accepted and
+    ignored: there is no socket to wait on."""
 
     store: LocalStore
     settings: Settings
@@ -157,23 +168,31 @@ class AppServer:
     def endpoint(self) -> str:
         return self.url + "/sparql"
 
-    def _open(self, method: str, url: str, params: Any = None, data: Any = None,
-              headers: Any = None, timeout: float | None = None) -> Answer:
+    def request(self, method: str, url: str, params: Any = None, data: Any = None,
+                headers: Any = None, timeout: float | None = None) -> Answer:
         path = url[len(self.url):] if url.startswith(self.url) else url
+        sent = Headers(headers or {})
+        sent.setdefault("Accept", "*/*")
         return Answer(
             self.client.open(
-                path or "/", method=method, query_string=params, data=data, headers=headers
+                path or "/", method=method, query_string=params, data=data, headers=sent
             )
         )
 
     def get(self, url: str, **kw: Any) -> Answer:
-        return self._open("GET", url, **kw)
+        return self.request("GET", url, **kw)
 
     def post(self, url: str, **kw: Any) -> Answer:
-        return self._open("POST", url, **kw)
+        return self.request("POST", url, **kw)
 
     def head(self, url: str, **kw: Any) -> Answer:
-        return self._open("HEAD", url, **kw)
+        return self.request("HEAD", url, **kw)
+
+    def put(self, url: str, **kw: Any) -> Answer:
+        return self.request("PUT", url, **kw)
+
+    def options(self, url: str, **kw: Any) -> Answer:
+        return self.request("OPTIONS", url, **kw)
 
 
 @contextlib.contextmanager
@@ -236,7 +255,10 @@ class Canary:
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the loop to look at its flag: every 0.05 s, not 0.5 s.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def close(self) -> None:

@@ -1,5 +1,8 @@
 """Operations: /health, /ready, the access log, error handling, VoID, dumps, the app
-factory, server.py and run_serve."""
+factory, server.py and run_serve.
+
+The routes are asked through Flask's test client over the real store (no socket);
+run_serve's tests start the command itself and ask it over HTTP."""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ from r2p_graph.store.factory import LocalStore
 from r2p_graph.store.loading import DatasetSnapshot, build_snapshot
 from r2p_graph.web.app import create_app
 from r2p_graph.web.ops import ACCESS_LOGGER
-from tests.web.conftest import DATA, LIBRARY, ROOT, LiveServer, live_server
+from tests.web.conftest import DATA, LIBRARY, ROOT, AppServer, app_server
 
 pytestmark = pytest.mark.xdist_group("ops")
 
@@ -84,10 +87,10 @@ def client_for(store: Any, **settings: Any) -> FlaskClient:
 # --------------------------------------------------------------------------- health
 
 
-def test_health_and_ready(library_server: LiveServer) -> None:
-    health = requests.get(library_server.url + "/health", timeout=30)
+def test_health_and_ready(library_app: AppServer) -> None:
+    health = library_app.get(library_app.url + "/health", timeout=30)
     assert health.status_code == 200 and health.json() == {"status": "ok"}
-    ready = requests.get(library_server.url + "/ready", timeout=30)
+    ready = library_app.get(library_app.url + "/ready", timeout=30)
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
     assert ready.json()["named_graphs"] == 2
@@ -162,9 +165,9 @@ def access_records() -> Iterator[Records]:
 
 
 def test_access_log_has_one_json_line_per_request(
-    library_server: LiveServer, access_records: Records
+    library_app: AppServer, access_records: Records
 ) -> None:
-    client = client_for(library_server.store, access_log=True)
+    client = client_for(library_app.store, access_log=True)
     client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 4"})
     client.get("/sparql", query_string={"query": "ASK {"})
     client.get("/health")
@@ -177,8 +180,8 @@ def test_access_log_has_one_json_line_per_request(
     assert health["path"] == "/health" and "query_ms" not in health
 
 
-def test_access_log_can_be_turned_off(library_server: LiveServer, access_records: Records) -> None:
-    client_for(library_server.store, access_log=False).get("/health")
+def test_access_log_can_be_turned_off(library_app: AppServer, access_records: Records) -> None:
+    client_for(library_app.store, access_log=False).get("/health")
     assert access_records.lines == []
 
 
@@ -247,11 +250,11 @@ def test_server_module_exposes_the_factory() -> None:
 # --------------------------------------------------------------------------- VoID, dumps
 
 
-def test_void_counts(library_server: LiveServer) -> None:
-    response = requests.get(library_server.url + "/.well-known/void", timeout=30)
+def test_void_counts(library_app: AppServer) -> None:
+    response = library_app.get(library_app.url + "/.well-known/void", timeout=30)
     assert response.status_code == 200
     graph = Graph().parse(data=response.content, format="turtle")
-    dataset = URIRef(library_server.url + "/.well-known/void#dataset")
+    dataset = URIRef(library_app.url + "/.well-known/void#dataset")
 
     def number(subject: Any, prop: URIRef) -> int:
         return int(graph.value(subject, prop))  # type: ignore[arg-type]
@@ -279,22 +282,22 @@ def test_void_counts(library_server: LiveServer) -> None:
         for s in graph.objects(dataset, VOID.subset)
     }
     assert subsets == {EX + "graph/books": 13, EX + "graph/people": 8}
-    assert (dataset, VOID.sparqlEndpoint, URIRef(library_server.endpoint)) in graph
+    assert (dataset, VOID.sparqlEndpoint, URIRef(library_app.endpoint)) in graph
     dumps = {str(d) for d in graph.objects(dataset, VOID.dataDump)}
     assert dumps >= {
-        library_server.url + "/download/dataset.nq",
-        library_server.url + "/download/dataset.trig",
+        library_app.url + "/download/dataset.nq",
+        library_app.url + "/download/dataset.trig",
     }
     assert dumps <= {
-        library_server.url + f"/download/dataset.{ext}" for ext in ("nq", "trig", "ttl", "jsonld")
+        library_app.url + f"/download/dataset.{ext}" for ext in ("nq", "trig", "ttl", "jsonld")
     }
     for dump in dumps:  # the links work
-        assert requests.get(dump, timeout=30).status_code == 200
+        assert library_app.get(dump, timeout=30).status_code == 200
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("dataset.nq", "nquads"), ("dataset.trig", "trig")])
-def test_dumps_hold_the_whole_dataset(library_server: LiveServer, name: str, fmt: str) -> None:
-    response = requests.get(f"{library_server.url}/download/{name}", timeout=30)
+def test_dumps_hold_the_whole_dataset(library_app: AppServer, name: str, fmt: str) -> None:
+    response = library_app.get(f"{library_app.url}/download/{name}", timeout=30)
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     got = Dataset()
@@ -308,8 +311,8 @@ def test_dumps_hold_the_whole_dataset(library_server: LiveServer, name: str, fmt
     assert len(set(got.quads())) == len(set(expected.quads()))
 
 
-def test_unknown_download_is_404(library_server: LiveServer) -> None:
-    response = requests.get(library_server.url + "/download/secrets.txt", timeout=30)
+def test_unknown_download_is_404(library_app: AppServer) -> None:
+    response = library_app.get(library_app.url + "/download/secrets.txt", timeout=30)
     assert response.status_code == 404
     assert "dataset.nq" in response.text
 
@@ -421,24 +424,22 @@ def test_run_serve_reports_a_syntax_error(tmp_path: Path) -> None:
     assert "broken.ttl" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_live_server_fixture_uses_workers(library_server: LiveServer) -> None:
-    assert library_server.settings.query_workers == 2
-    assert library_server.store.ready()
-    assert isinstance(library_server.store, LocalStore)
+def test_app_server_fixture_uses_workers(library_app: AppServer) -> None:
+    assert library_app.settings.query_workers == 2
+    assert library_app.store.ready()
+    assert isinstance(library_app.store, LocalStore)
 
 
 @pytest.fixture(scope="module")
-def rdflib_server() -> Iterator[LiveServer]:
-    with live_server(LIBRARY, engine="rdflib") as live:
-        yield live
+def rdflib_app() -> Iterator[AppServer]:
+    with app_server(LIBRARY, engine="rdflib") as app:
+        yield app
 
 
-def test_void_is_the_same_on_both_engines(
-    library_server: LiveServer, rdflib_server: LiveServer
-) -> None:
-    def numbers(server: LiveServer) -> dict[str, str]:
+def test_void_is_the_same_on_both_engines(library_app: AppServer, rdflib_app: AppServer) -> None:
+    def numbers(server: AppServer) -> dict[str, str]:
         graph = Graph().parse(
-            data=requests.get(server.url + "/.well-known/void", timeout=30).content,
+            data=server.get(server.url + "/.well-known/void", timeout=30).content,
             format="turtle",
         )
         dataset = URIRef(server.url + "/.well-known/void#dataset")
@@ -450,4 +451,4 @@ def test_void_is_the_same_on_both_engines(
             and o.__class__.__name__ == "Literal"
         }
 
-    assert numbers(library_server) == numbers(rdflib_server)
+    assert numbers(library_app) == numbers(rdflib_app)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from tests.web.conftest import DATA, LIBRARY, AppServer, LiveServer, app_server, live_server
+from tests.web.conftest import DATA, LIBRARY, AppServer, app_server
 from tests.web.w3c import parse_results
 
 pytestmark = pytest.mark.xdist_group("protocol")
@@ -18,8 +18,6 @@ EX = "http://example.org/"
 BOOKS = EX + "graph/books"
 PEOPLE = EX + "graph/people"
 PREFIX = f"PREFIX ex: <{EX}> "
-#: The app over its store, with (LiveServer) or without (AppServer) a socket.
-Server = AppServer | LiveServer
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -30,7 +28,7 @@ def server(engine: str) -> Iterator[AppServer]:
         yield app
 
 
-def ask(server: Server, query: str, **params: str | list[str]) -> bool:
+def ask(server: AppServer, query: str, **params: str | list[str]) -> bool:
     response = server.get(server.endpoint, params={"query": PREFIX + query, **params}, timeout=30)
     assert response.status_code == 200, response.text
     answer = response.json()["boolean"]
@@ -38,13 +36,13 @@ def ask(server: Server, query: str, **params: str | list[str]) -> bool:
     return answer
 
 
-def select(server: Server, query: str, **params: str | list[str]) -> list[dict[str, str]]:
+def select(server: AppServer, query: str, **params: str | list[str]) -> list[dict[str, str]]:
     response = server.get(server.endpoint, params={"query": PREFIX + query, **params}, timeout=30)
     assert response.status_code == 200, response.text
     return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
 
 
-def count(server: Server, pattern: str, **params: str | list[str]) -> int:
+def count(server: AppServer, pattern: str, **params: str | list[str]) -> int:
     rows = select(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}", **params)
     return int(rows[0]["n"])
 
@@ -52,18 +50,18 @@ def count(server: Server, pattern: str, **params: str | list[str]) -> int:
 # --------------------------------------------------------------------------- datasets
 
 
-def test_default_graph_is_the_merge_of_all_graphs(server: Server) -> None:
+def test_default_graph_is_the_merge_of_all_graphs(server: AppServer) -> None:
     assert ask(server, "ASK { ex:book1 a ex:Book . ex:herbert a ?person . ex:note1 ?p ?o }")
     # ex:book2 a ex:Book is stated in two graphs: the merge holds it once.
     assert count(server, "?s a ex:Book") == 3
 
 
-def test_graph_sees_named_graphs_only(server: Server) -> None:
+def test_graph_sees_named_graphs_only(server: AppServer) -> None:
     graphs = {r["g"] for r in select(server, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")}
     assert graphs == {BOOKS, PEOPLE}
 
 
-def test_default_graph_uri_restricts_the_query(server: Server) -> None:
+def test_default_graph_uri_restricts_the_query(server: AppServer) -> None:
     assert ask(server, "ASK { ex:book1 ?p ?o }", **{"default-graph-uri": BOOKS})
     assert not ask(server, "ASK { ex:herbert ?p ?o }", **{"default-graph-uri": BOOKS})
     assert not ask(server, "ASK { ex:note1 ?p ?o }", **{"default-graph-uri": BOOKS})
@@ -71,7 +69,7 @@ def test_default_graph_uri_restricts_the_query(server: Server) -> None:
     assert not ask(server, "ASK { GRAPH ?g { ?s ?p ?o } }", **{"default-graph-uri": BOOKS})
 
 
-def test_several_default_graphs_are_merged_as_a_set(server: Server) -> None:
+def test_several_default_graphs_are_merged_as_a_set(server: AppServer) -> None:
     both = {"default-graph-uri": [BOOKS, PEOPLE]}
     assert count(server, "?s a ex:Book", **both) == 3
     assert ask(server, "ASK { ex:book1 ?p ?o . ex:herbert ?q ?r }", **both)
@@ -81,7 +79,7 @@ def test_several_default_graphs_are_merged_as_a_set(server: Server) -> None:
     assert graphs == {BOOKS, PEOPLE}
 
 
-def test_named_graph_uri_restricts_graph(server: Server) -> None:
+def test_named_graph_uri_restricts_graph(server: AppServer) -> None:
     rows = select(
         server, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": PEOPLE}
     )
@@ -92,7 +90,7 @@ def test_named_graph_uri_restricts_graph(server: Server) -> None:
     )
 
 
-def test_from_and_from_named_select_loaded_graphs(server: Server) -> None:
+def test_from_and_from_named_select_loaded_graphs(server: AppServer) -> None:
     assert ask(server, f"ASK FROM <{PEOPLE}> {{ ex:herbert ?p ?o }}")
     assert not ask(server, f"ASK FROM <{PEOPLE}> {{ ex:book3 ?p ?o }}")
     from_named = " ".join(
@@ -102,12 +100,12 @@ def test_from_and_from_named_select_loaded_graphs(server: Server) -> None:
     assert {r["g"] for r in rows} == {BOOKS}
 
 
-def test_protocol_dataset_overrides_from(server: Server) -> None:
+def test_protocol_dataset_overrides_from(server: AppServer) -> None:
     query = f"ASK FROM <{PEOPLE}> {{ ex:book3 ?p ?o }}"
     assert ask(server, query, **{"default-graph-uri": BOOKS})
 
 
-def test_unknown_graphs_are_empty(server: Server) -> None:
+def test_unknown_graphs_are_empty(server: AppServer) -> None:
     assert not ask(server, "ASK { ?s ?p ?o }", **{"default-graph-uri": EX + "nothing"})
     assert count(server, f"GRAPH <{EX}nothing> {{ ?s ?p ?o }}") == 0
 
@@ -124,7 +122,7 @@ def test_unknown_graphs_are_empty(server: Server) -> None:
         "text/tab-separated-values",
     ],
 )
-def test_select_formats_agree(server: Server, media_type: str) -> None:
+def test_select_formats_agree(server: AppServer, media_type: str) -> None:
     query = (
         PREFIX
         + "SELECT ?b ?t WHERE { ?b a ex:Book "
@@ -151,7 +149,7 @@ def test_select_formats_agree(server: Server, media_type: str) -> None:
         ("application/rdf+xml", "xml"),
     ],
 )
-def test_graph_formats_agree(server: Server, media_type: str, parser: str) -> None:
+def test_graph_formats_agree(server: AppServer, media_type: str, parser: str) -> None:
     query = PREFIX + "CONSTRUCT { ?b ?p ?o } WHERE { ?b a ex:Book ; ?p ?o }"
     response = server.get(
         server.endpoint, params={"query": query}, headers={"Accept": media_type}, timeout=30
@@ -163,7 +161,7 @@ def test_graph_formats_agree(server: Server, media_type: str, parser: str) -> No
     assert (URIRef(EX + "book2"), URIRef(EX + "pages"), Literal(412)) in graph
 
 
-def test_describe(server: Server) -> None:
+def test_describe(server: AppServer) -> None:
     response = server.get(
         server.endpoint, params={"query": f"DESCRIBE <{EX}herbert>"}, timeout=30
     )
@@ -172,7 +170,7 @@ def test_describe(server: Server) -> None:
     assert (URIRef(EX + "herbert"), None, None) in graph
 
 
-def test_ask_in_every_result_format(server: Server) -> None:
+def test_ask_in_every_result_format(server: AppServer) -> None:
     for media_type, expected in [
         ("application/sparql-results+json", b'"boolean": true'),
         ("application/sparql-results+xml", b"<boolean>true</boolean>"),
@@ -189,7 +187,7 @@ def test_ask_in_every_result_format(server: Server) -> None:
         assert expected in response.content.replace(b'":true', b'": true')
 
 
-def test_relative_iris_resolve_against_the_endpoint(server: Server) -> None:
+def test_relative_iris_resolve_against_the_endpoint(server: AppServer) -> None:
     response = server.post(
         server.endpoint,
         data=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
@@ -199,7 +197,7 @@ def test_relative_iris_resolve_against_the_endpoint(server: Server) -> None:
     assert response.text.startswith(f"<{server.url}/s> <{server.url}/p> ")
 
 
-def test_post_form_and_direct_and_get_agree(server: Server) -> None:
+def test_post_form_and_direct_and_get_agree(server: AppServer) -> None:
     query = PREFIX + "SELECT ?n WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?n } ORDER BY ?n"
     answers = [
         server.get(server.endpoint, params={"query": query}, timeout=30),
@@ -218,7 +216,7 @@ def test_post_form_and_direct_and_get_agree(server: Server) -> None:
     assert names == ["Anonymous", "Antoine de Saint-Exupéry", "Frank Herbert"]
 
 
-def test_head_answers_like_get(server: Server) -> None:
+def test_head_answers_like_get(server: AppServer) -> None:
     response = server.head(server.endpoint, params={"query": "ASK {}"}, timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/sparql-results+json"
@@ -227,7 +225,7 @@ def test_head_answers_like_get(server: Server) -> None:
 # --------------------------------------------------------------------------- literals
 
 
-def test_construct_and_describe_keep_literals_as_written(server: Server) -> None:
+def test_construct_and_describe_keep_literals_as_written(server: AppServer) -> None:
     """numbers.ttl uses integer subtypes and non-canonical forms; graph answers keep them
     (Oxigraph stores numbers by value, so this needs the engine's restore table)."""
     for query in (
@@ -249,7 +247,7 @@ def test_construct_and_describe_keep_literals_as_written(server: Server) -> None
         assert f'{tally} <{EX}padded> "007"^^<{XSD_NS}integer> .' in lines
 
 
-def test_select_literals_by_engine(server: Server) -> None:
+def test_select_literals_by_engine(server: AppServer) -> None:
     """rdflib answers with the terms as written; Oxigraph with the same values in canonical
     form, integer subtypes as xsd:integer (documented: oxigraph/oxigraph#526)."""
     response = server.get(
@@ -268,7 +266,7 @@ def test_select_literals_by_engine(server: Server) -> None:
 # --------------------------------------------------------------------------- misc
 
 
-def test_service_description_on_get_without_query(server: Server) -> None:
+def test_service_description_on_get_without_query(server: AppServer) -> None:
     response = server.get(server.endpoint, timeout=30)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
@@ -276,18 +274,18 @@ def test_service_description_on_get_without_query(server: Server) -> None:
     assert response.headers["Link"].endswith('rel="describedby"')
 
 
-def test_post_without_query_is_not_a_service_description(server: Server) -> None:
+def test_post_without_query_is_not_a_service_description(server: AppServer) -> None:
     response = server.post(server.endpoint, data={"default-graph-uri": BOOKS}, timeout=30)
     assert response.status_code == 400
     assert "No query" in response.text
 
 
-def test_unicode_round_trips(server: Server) -> None:
+def test_unicode_round_trips(server: AppServer) -> None:
     rows = select(server, 'SELECT ?s WHERE { ?s ?p "Antoine de Saint-Exupéry" }')
     assert rows == [{"s": EX + "saint-exupery"}]
 
 
-def test_result_size_header(server: Server) -> None:
+def test_result_size_header(server: AppServer) -> None:
     response = server.get(
         server.endpoint, params={"query": PREFIX + "SELECT ?b { ?b a ex:Book }"}, timeout=30
     )
@@ -296,7 +294,7 @@ def test_result_size_header(server: Server) -> None:
 
 
 def test_a_new_server_per_engine_is_independent(engine: str) -> None:
-    with live_server([DATA / "notes.ttl"], engine=engine, union_default_graph=False) as live:
-        assert count(live, "?s ?p ?o") == 2
-        response = live.get(live.endpoint, timeout=30)
+    with app_server([DATA / "notes.ttl"], engine=engine, union_default_graph=False) as app:
+        assert count(app, "?s ?p ?o") == 2
+        response = app.get(app.endpoint, timeout=30)
         assert "UnionDefaultGraph" not in response.text

@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol tests (protocol/manifest.ttl), run against a live server.
+"""The W3C SPARQL 1.1 Protocol tests (protocol/manifest.ttl), run against the app.
 
 The 20 query tests must pass as the manifest says. The 14 update tests are answered with
 this endpoint's documented refusal: it is read-only, and every request carrying an
@@ -8,7 +8,10 @@ Update tests whose request is malformed before it even says "update" (a ``text/p
 body, a form body without Content-Type) get the 400 that any such request gets; the
 manifest expects 4xx for those.
 
-Both engines run the whole manifest.
+Both engines run the whole manifest, through Flask's test client over the real store: the
+protocol is the app's, and needs no socket. One smoke test sends a few manifest entries
+to a live server too, so the conformance suite also goes through the production HTTP
+stack (waitress) that serves the endpoint.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ import pytest
 import requests
 from rdflib import Graph
 
-from tests.web.conftest import KASEI, LiveServer, live_server, protocol_files, w3c_dir
+from tests.web.conftest import (
+    KASEI,
+    Answer,
+    AppServer,
+    LiveServer,
+    app_server,
+    live_server,
+    protocol_files,
+    w3c_dir,
+)
 from tests.web.w3c import HttpRequest, ProtocolTest, parse_results, protocol_tests
 
 pytestmark = pytest.mark.xdist_group("w3c-protocol")
@@ -38,26 +50,32 @@ RDF_TYPES = {
 }
 
 
+#: The app over its store, with (LiveServer) or without (AppServer) a socket.
+Server = AppServer | LiveServer
+#: What either answers with.
+Response = Answer | requests.Response
+
+
 @pytest.fixture(scope="module")
-def server(engine: str) -> Iterator[LiveServer]:
-    with live_server(protocol_files(), engine=engine) as live:
-        yield live
+def server(engine: str) -> Iterator[AppServer]:
+    with app_server(protocol_files(), engine=engine) as app:
+        yield app
 
 
-def send(server: LiveServer, req: HttpRequest) -> requests.Response:
+def send(server: Server, req: HttpRequest) -> Response:
     # "A program using this manifest ... must replace [/sparql/] with whatever path
     # prefix is appropriate for the endpoint being tested."
     path = req.path.replace("/sparql/", "/sparql", 1)
-    return requests.request(
+    return server.request(
         req.method, server.url + path, headers=req.headers, data=req.body, timeout=30
     )
 
 
-def media_type(response: requests.Response) -> str:
+def media_type(response: Response) -> str:
     return response.headers.get("Content-Type", "").split(";", 1)[0].strip()
 
 
-def check_response(req: HttpRequest, response: requests.Response) -> None:
+def check_response(req: HttpRequest, response: Response) -> None:
     status_class = str(response.status_code)[0]
     assert status_class in req.statuses, (
         f"{req.method} {req.path}: status {response.status_code}, expected "
@@ -91,9 +109,24 @@ def test_the_fixtures_are_the_graphs_the_manifest_names() -> None:
 
 
 @pytest.mark.parametrize("test", QUERY_TESTS, ids=lambda t: t.name)
-def test_query(server: LiveServer, test: ProtocolTest) -> None:
+def test_query(server: AppServer, test: ProtocolTest) -> None:
     for req in test.requests:
         check_response(req, send(server, req))
+
+
+#: The manifest entries the smoke test sends over a socket: a form POST and a GET.
+OVER_A_SOCKET = ["query_post_form", "query_get"]
+
+
+def test_manifest_entries_over_a_real_socket() -> None:
+    """Smoke test: the suite above runs without a socket; these entries go through the
+    production HTTP stack (waitress on a loopback port) and must pass there as well."""
+    chosen = [t for t in QUERY_TESTS if t.name in OVER_A_SOCKET]
+    assert [t.name for t in chosen] == OVER_A_SOCKET
+    with live_server(protocol_files()) as live:
+        for test in chosen:
+            for req in test.requests:
+                check_response(req, send(live, req))
 
 
 def carries_update(req: HttpRequest) -> bool:
@@ -109,7 +142,7 @@ def carries_update(req: HttpRequest) -> bool:
 
 
 @pytest.mark.parametrize("test", UPDATE_TESTS, ids=lambda t: t.name)
-def test_update_is_refused(server: LiveServer, test: ProtocolTest) -> None:
+def test_update_is_refused(server: AppServer, test: ProtocolTest) -> None:
     first, *follow_ups = test.requests
     response = send(server, first)
     if carries_update(first):
@@ -128,7 +161,7 @@ def test_update_is_refused(server: LiveServer, test: ProtocolTest) -> None:
         assert table.boolean is False
 
 
-def test_every_update_test_is_answered_with_4xx(server: LiveServer) -> None:
+def test_every_update_test_is_answered_with_4xx(server: AppServer) -> None:
     """The summary the README gives: 14/14 update tests refused with a 4xx."""
     statuses = [send(server, t.requests[0]).status_code for t in UPDATE_TESTS]
     assert all(400 <= s < 500 for s in statuses), statuses
