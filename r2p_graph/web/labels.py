@@ -199,11 +199,14 @@ class Labeller:
     def __init__(self) -> None:
         self.labels: dict[str, str] = {}
         self._wanted: set[str] = set()
+        # Asked for and found without a label: never asked again for this page.
+        self._unlabeled: set[str] = set()
 
     def want(self, *iris: str | URIRef | None) -> None:
         for iri in iris:
-            if iri is not None and str(iri) not in self.labels:
-                self._wanted.add(str(iri))
+            key = str(iri) if iri is not None else ""
+            if key and key not in self.labels and key not in self._unlabeled:
+                self._wanted.add(key)
 
     def resolve(self) -> None:
         todo = self._wanted - set(self.labels)
@@ -214,10 +217,11 @@ class Labeller:
         unlabeled = {iri for iri in todo if iri not in self.labels and is_local(iri)}
         if unlabeled:
             self.labels.update(composed_labels(unlabeled))
+        self._unlabeled |= todo - set(self.labels)
 
     def __call__(self, iri: str | URIRef) -> str:
         key = str(iri)
-        if key not in self.labels:
+        if key not in self.labels and key not in self._unlabeled:
             self.want(key)
             self.resolve()
         return self.labels.get(key) or fallback_label(key)

@@ -87,3 +87,37 @@ def test_the_incoming_limit_is_one_below_the_query_s(app: Flask) -> None:
     """The resource's RDF tells "there are more" by asking for one past its limit."""
     text = site_query("pages/describe-inverse")
     assert f"LIMIT {INCOMING_LIMIT + 1}" in text
+
+
+def test_a_page_asks_once_for_what_has_no_label(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IRI without a label is looked up once per page, not at every mention."""
+    from r2p_graph.web.labels import Labeller
+
+    asked: list[str] = []
+    run = sparql_client._run
+    monkeypatch.setattr(sparql_client, "_run", lambda text, *a, **k: (asked.append(text),
+                                                                      run(text, *a, **k))[1])
+    with app.app_context():
+        label = Labeller()
+        first = label("http://example.org/no-label-here")
+        after_first = len(asked)
+        assert label("http://example.org/no-label-here") == first
+        label.want("http://example.org/no-label-here")
+        label.resolve()
+    assert after_first >= 1 and len(asked) == after_first
+
+
+def test_a_meeting_page_runs_a_bounded_number_of_queries(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each query crosses to a worker process: a page batches its lookups (it ran 48 for
+    the 2012 meeting when every mention of an unlabelled IRI asked again)."""
+    asked: list[str] = []
+    run = sparql_client._run
+    monkeypatch.setattr(sparql_client, "_run", lambda text, *a, **k: (asked.append(text),
+                                                                      run(text, *a, **k))[1])
+    page = app.test_client().get("/id/meeting/ga-2012-09-05", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert len(asked) <= 20, len(asked)
