@@ -13,9 +13,13 @@ COPY pyproject.toml README.md server.py ./
 COPY r2p_graph ./r2p_graph
 COPY ontology ./ontology
 COPY data ./data
+# pyLODE caches its background vocabularies in its own package folder on first use: make
+# the ontology's documentation now, while site-packages is writable (user r2p cannot).
 RUN pip install --no-cache-dir . \
+    && mkdir -p /app/.cache \
+    && python -m r2p_graph.ontology_docs > /dev/null \
     && useradd --create-home r2p \
-    && mkdir -p /app/.cache && chown r2p /app/.cache
+    && chown -R r2p /app/.cache
 USER r2p
 
 EXPOSE 8000

@@ -22,6 +22,7 @@ IRI with the ontology graph, a named-graph IRI with a short VoID description of 
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
@@ -37,6 +38,7 @@ from r2p_graph.web.context import public_base, web_context
 from r2p_graph.web.negotiation import HTML
 from r2p_graph.web.views import resource as resource_view
 
+log = logging.getLogger(__name__)
 bp = Blueprint("linked_data", __name__)
 
 #: What an IRI can be answered with; on a tie (``*/*``) the first wins.
@@ -229,8 +231,18 @@ def ontology() -> Response:
     if media is None:
         return not_acceptable(path)
     if media == HTML:
-
-        page = ontology_html(web_context().settings, public_base())
+        try:
+            page = ontology_html(web_context().settings, public_base())
+        except OSError as exc:
+            # pyLODE caches its background vocabularies inside its own package folder on
+            # first use; where site-packages is read-only (a container's non-root user)
+            # that write fails. The ontology's own resource page says what it defines.
+            log.warning("the ontology documentation could not be made (%s): /def shows "
+                        "the ontology's resource page instead", exc)
+            minter = Minter(web_context().settings.base_iri)
+            data = ontology_graph()
+            page_model = resource_view.build_page(minter.ontology, data, alternates(path))
+            return html_response(render_template("resource.html", page=page_model), path)
         response = html_response(page, path)
         # pyLODE's page carries its stylesheet inline: allowed by hash, nothing else.
         response.headers["Content-Security-Policy"] = ops.content_security_policy(

@@ -224,6 +224,26 @@ def test_ontology_iri_serves_generated_docs_to_browsers(client: FlaskClient) -> 
     assert 'rel="alternate"; type="text/turtle"' in response.headers["Link"]
 
 
+def test_ontology_docs_that_cannot_be_made_fall_back_to_the_resource_page(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """pyLODE writes a cache into its own package folder on first use: where site-packages
+    is read-only that raises PermissionError. /def still answers, with the ontology's
+    resource page, and the log says why."""
+    from r2p_graph.web import linked_data
+
+    def read_only(*_args: object, **_kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", "/usr/lib/pylode/rdf/refs.pickle")
+
+    monkeypatch.setattr(linked_data, "ontology_html", read_only)
+    response = client.get("/def", headers={"Accept": CHROME_ACCEPT})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.data.decode()
+    assert "R2P statements ontology" in page and "pyLODE" not in page
+    assert 'rel="alternate"; type="text/turtle"' in response.headers["Link"]
+    assert any("refs.pickle" in r.getMessage() for r in caplog.records)
+
+
 def test_ontology_version_iri_is_the_ontology(client: FlaskClient) -> None:
     response = client.get("/def/0.1.0", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
