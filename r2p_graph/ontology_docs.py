@@ -35,6 +35,9 @@ POSTPROCESS_VERSION = "1"
 
 _lock = threading.Lock()
 _memory: dict[str, str] = {}
+# Docs that could not be made, by key: not tried again on every request (pyLODE takes
+# seconds to fail), logged once.
+_failed: dict[str, OSError] = {}
 
 
 def _pylode_version() -> str:
@@ -115,11 +118,22 @@ def build_docs(settings: Settings, *, force: bool = False, out: Path | None = No
 
 
 def ontology_html(settings: Settings, site_root: str = "") -> str:
-    """The documentation page to serve, with a navigation bar back to ``site_root``."""
+    """The documentation page to serve, with a navigation bar back to ``site_root``;
+    ``OSError`` (remembered, logged once) when pyLODE cannot make it."""
     key = docs_key(settings)
     cached = _memory.get(key)
     if cached is None:
-        cached = build_docs(settings).read_text(encoding="utf-8")
+        if key in _failed:
+            raise _failed[key]
+        try:
+            cached = build_docs(settings).read_text(encoding="utf-8")
+        except OSError as exc:
+            # pyLODE writes a cache into its own package folder on first use, which fails
+            # where site-packages is read-only (a container's non-root user).
+            log.warning("the ontology documentation could not be made (%s); /def shows "
+                        "the ontology's resource page instead", exc)
+            _failed[key] = exc
+            raise
         _memory.clear()
         _memory[key] = cached
     root = html.escape(site_root, quote=True)

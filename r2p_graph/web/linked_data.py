@@ -22,7 +22,6 @@ IRI with the ontology graph, a named-graph IRI with a short VoID description of 
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
@@ -38,7 +37,6 @@ from r2p_graph.web.context import public_base, web_context
 from r2p_graph.web.negotiation import HTML
 from r2p_graph.web.views import resource as resource_view
 
-log = logging.getLogger(__name__)
 bp = Blueprint("linked_data", __name__)
 
 #: What an IRI can be answered with; on a tie (``*/*``) the first wins.
@@ -233,12 +231,7 @@ def ontology() -> Response:
     if media == HTML:
         try:
             page = ontology_html(web_context().settings, public_base())
-        except OSError as exc:
-            # pyLODE caches its background vocabularies inside its own package folder on
-            # first use; where site-packages is read-only (a container's non-root user)
-            # that write fails. The ontology's own resource page says what it defines.
-            log.warning("the ontology documentation could not be made (%s): /def shows "
-                        "the ontology's resource page instead", exc)
+        except OSError:  # pyLODE could not make it (ontology_docs logs why, once)
             minter = Minter(web_context().settings.base_iri)
             data = ontology_graph()
             page_model = resource_view.build_page(minter.ontology, data, alternates(path))
