@@ -142,6 +142,7 @@ def state_rows(label: Labeller) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         s = row["state"].value
+        label.labels.setdefault(s, row["name"].value)  # its link needs no lookup of its own
         entry = out.setdefault(s, {
             "iri": s, "name": row["name"].value, "code": row["code"].value,
             "observer": row["observer"].value == "true",
