@@ -66,8 +66,30 @@ def quiet_settings(**overrides: Any) -> Settings:
     return Settings(**values)
 
 
+class Verbs:
+    """``get``, ``post``, ... as ``requests`` spells them, over the class's ``request``."""
+
+    def request(self, method: str, url: str, **kw: Any) -> Any:
+        raise NotImplementedError
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw: Any) -> Any:
+        return self.request("POST", url, **kw)
+
+    def head(self, url: str, **kw: Any) -> Any:
+        return self.request("HEAD", url, **kw)
+
+    def put(self, url: str, **kw: Any) -> Any:
+        return self.request("PUT", url, **kw)
+
+    def options(self, url: str, **kw: Any) -> Any:
+        return self.request("OPTIONS", url, **kw)
+
+
 @dataclass
-class LiveServer:
+class LiveServer(Verbs):
     """A running server: ``url`` is its root, ``endpoint`` its SPARQL endpoint."""
 
     url: str
@@ -82,15 +104,6 @@ class LiveServer:
 
     def request(self, method: str, url: str, **kw: Any) -> Any:
         return requests.request(method, url, **{"timeout": 30, **kw})
-
-    def get(self, url: str, **kw: Any) -> Any:
-        return self.request("GET", url, **kw)
-
-    def post(self, url: str, **kw: Any) -> Any:
-        return self.request("POST", url, **kw)
-
-    def head(self, url: str, **kw: Any) -> Any:
-        return self.request("HEAD", url, **kw)
 
     def stop(self) -> None:
         server = self._server
@@ -149,7 +162,7 @@ class Answer:
 
 
 @dataclass
-class AppServer:
+class AppServer(Verbs):
     """The app over a real store, asked through Flask's test client: the HTTP protocol
     without a socket. ``url`` is the root the test client's requests come in on.
 
@@ -178,21 +191,6 @@ class AppServer:
                 path or "/", method=method, query_string=params, data=data, headers=sent
             )
         )
-
-    def get(self, url: str, **kw: Any) -> Answer:
-        return self.request("GET", url, **kw)
-
-    def post(self, url: str, **kw: Any) -> Answer:
-        return self.request("POST", url, **kw)
-
-    def head(self, url: str, **kw: Any) -> Answer:
-        return self.request("HEAD", url, **kw)
-
-    def put(self, url: str, **kw: Any) -> Answer:
-        return self.request("PUT", url, **kw)
-
-    def options(self, url: str, **kw: Any) -> Answer:
-        return self.request("OPTIONS", url, **kw)
 
 
 @contextlib.contextmanager
