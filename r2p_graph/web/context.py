@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Response, current_app, request
 
+import r2p_graph
 from r2p_graph.config import Settings
 from r2p_graph.store import Store
 
@@ -70,10 +70,8 @@ def endpoint_url() -> str:
 
 
 def package_version() -> str:
-    try:
-        return version("r2p-graph")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
+    """This package's version (read once per process, by :mod:`r2p_graph`)."""
+    return str(r2p_graph.__version__)
 
 
 def html_page(body: str, status: int = 200) -> Response:
