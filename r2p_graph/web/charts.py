@@ -65,8 +65,8 @@ def _base() -> str:
 
 class Participation(NamedTuple):
     """One meeting's bars: the highest and lowest member-state counts reported, how many
-    are known by name, how many states were represented, and whether the record notes a
-    disagreement between two of its member-state tallies."""
+    are known by name, the highest and lowest counts of states represented, and whether
+    the record notes a disagreement about either count."""
 
     meeting: str
     date: str
@@ -75,6 +75,21 @@ class Participation(NamedTuple):
     known: int
     represented: int
     disagreement_recorded: bool
+    lowest_represented: int = 0
+    represented_disagreement_recorded: bool = False
+
+
+def _span(lowest: int, highest: int) -> str:
+    """``58``; two counts that differ as a range, ``58-60`` (with an en dash)."""
+    return str(highest) if lowest == highest else f"{lowest}\N{EN DASH}{highest}"
+
+
+def _differing(lowest: int, highest: int, recorded: bool) -> str:
+    """What a tooltip adds when the sources' counts differ: that they disagree is the
+    record's to say (an r2p:SourceDisagreement), not the chart's."""
+    if lowest == highest:
+        return ""
+    return f" ({'sources disagree' if recorded else 'counts reported'}: {_span(lowest, highest)})"
 
 
 def participation_query() -> str:
@@ -102,19 +117,21 @@ def participation_chart() -> Chart:
         lowest = int(row["lowestReported"].value) if "lowestReported" in row else reported
         known = int(row["knownByName"].value)
         represented = int(row["statesRepresented"].value) if "statesRepresented" in row else 0
+        fewest = int(row["lowestRepresented"].value) if "lowestRepresented" in row else represented
         date_text = row["date"].value if "date" in row else ""
-        recorded = int(row["disagreementsRecorded"].value) > 0
-        data.append(Participation(row["meeting"].value, date_text, reported, lowest, known,
-                                  represented, recorded))
+        data.append(Participation(
+            row["meeting"].value, date_text, reported, lowest, known, represented,
+            int(row["disagreementsRecorded"].value) > 0, fewest,
+            int(row["representedDisagreementsRecorded"].value) > 0))
     chart.columns = ["Meeting", "Date", "Member states reported", "States represented",
                      "Known by name"]
     chart.rows = [
-        [date_text[:4], model.human_date(date_text),
-         str(reported) if lowest == reported else f"{lowest}\N{EN DASH}{reported}",
-         str(represented) if represented else "not counted", str(known)]
-        for _, date_text, reported, lowest, known, represented, _recorded in data
+        [d.date[:4], model.human_date(d.date), _span(d.lowest, d.reported),
+         _span(d.lowest_represented, d.represented) if d.represented else "not counted",
+         str(d.known)]
+        for d in data
     ]
-    years = sorted({int(d[1][:4]) for d in data if d[1][:4].isdigit()})
+    years = sorted({int(d.date[:4]) for d in data if d.date[:4].isdigit()})
     for year in (range(years[0], years[-1] + 1) if years else ()):
         if year not in years:
             chart.rows.append([str(year), "no meeting", "", "", ""])
@@ -127,10 +144,11 @@ def _grouped_bars(chart: Chart, data: list[Participation]) -> str:
     width, height = 760, 360
     left, right, top, bottom = 46, 12, 58, 44
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = max([d[2] for d in data] + [d[4] for d in data] + [d[5] for d in data] + [1])
+    top_value = max([d.reported for d in data] + [d.known for d in data]
+                    + [d.represented for d in data] + [1])
     scale_max = _nice_max(top_value)
     # A year without a meeting keeps its place on the axis, marked "no meeting".
-    years = sorted({int(d[1][:4]) for d in data if d[1][:4].isdigit()})
+    years = sorted({int(d.date[:4]) for d in data if d.date[:4].isdigit()})
     gaps = [y for y in range(years[0], years[-1] + 1) if y not in years] if years else []
     slots: list[Participation | int] = [*data, *gaps]
     slots.sort(key=lambda d: d[1] if isinstance(d, tuple) else f"{d}-99")
@@ -144,7 +162,8 @@ def _grouped_bars(chart: Chart, data: list[Participation]) -> str:
                            "label_x": _f(left + i * slot + slot / 2),
                            "label_y": top + plot_h + 16, "gap_y": _f(top + plot_h - 6)})
             continue
-        meeting, date_text, reported, lowest, known, represented, recorded = entry
+        meeting, date_text, reported, known, represented = (
+            entry.meeting, entry.date, entry.reported, entry.known, entry.represented)
         x0 = left + i * slot + slot / 2 - 1.5 * bar
         bars = []
         for j, (value, fill, series) in enumerate(
@@ -159,10 +178,11 @@ def _grouped_bars(chart: Chart, data: list[Participation]) -> str:
                     "states represented": "states represented by the statements",
                     "known by name": "member states known by name"}[series]
             tip = f"{model.human_date(date_text)}: {value} {what}"
-            if series == "reported" and lowest != reported:
-                # The counts differ; that the sources disagree is the record's to say.
-                what_differs = "sources disagree" if recorded else "counts reported"
-                tip += f" ({what_differs}: {lowest}\N{EN DASH}{reported})"
+            if series == "reported":
+                tip += _differing(entry.lowest, reported, entry.disagreement_recorded)
+            elif series == "states represented":
+                tip += _differing(entry.lowest_represented, represented,
+                                  entry.represented_disagreement_recorded)
             bars.append({
                 "href": labels.local_href(meeting) or "", "series": series, "value": value,
                 "x": _f(x0 + j * bar), "y": _f(top + plot_h - h), "width": _f(bar),

@@ -28,10 +28,10 @@ GCR2P_NEWS = ("https://www.globalr2p.org/publications/united-nations-general-ass
 GCR2P_SUMMARY = "http://www.globalr2p.org/publications/267"
 
 
-def _files_2013() -> list[Path]:
+def _files(year: int) -> list[Path]:
     data = ROOT / "data"
     return [
-        data / "meetings" / "2013.ttl",
+        data / "meetings" / f"{year}.ttl",
         *sorted((data / "reference").glob("*.ttl")),
         *sorted((data / "vocabularies").glob("*.ttl")),
         *sorted((data / "sources").glob("*.ttl")),
@@ -41,7 +41,13 @@ def _files_2013() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def record_2013() -> Iterator[AppServer]:
-    with app_server(_files_2013()) as app:
+    with app_server(_files(2013)) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def record_2014() -> Iterator[AppServer]:
+    with app_server(_files(2014)) as app:
         yield app
 
 
@@ -132,6 +138,19 @@ def test_2013_chart_says_the_sources_disagree_from_the_record(record_2013: AppSe
     tips = [t for t in _tips(record_2013) if t.startswith("11 September 2013: 69 member states")]
     assert tips == ["11 September 2013: 69 member states reported by the sources "
                     "(sources disagree: 68\N{EN DASH}69)"]
+
+
+def test_2014_chart_says_the_sources_disagree_on_states_represented(
+    record_2014: AppServer,
+) -> None:
+    """The record notes that two sources count the states represented differently (83 and
+    81): the chart's bar and table give both, and say so from the record."""
+    tips = [t for t in _tips(record_2014) if "states represented" in t]
+    assert tips == ["8 September 2014: 83 states represented by the statements "
+                    "(sources disagree: 81\N{EN DASH}83)"]
+    page = _text(_page(record_2014, "/charts"))
+    assert "2014 8 September 2014 " in page
+    assert page.split("2014 8 September 2014 ", 1)[1].split()[1] == "81\N{EN DASH}83"
 
 
 def test_a_recorded_disagreement_is_shown_with_its_accounts(small: AppServer) -> None:
