@@ -11,6 +11,7 @@ does.
 
 from __future__ import annotations
 
+import abc
 import atexit
 import contextlib
 import http.server
@@ -66,11 +67,12 @@ def quiet_settings(**overrides: Any) -> Settings:
     return Settings(**values)
 
 
-class Verbs:
+class Verbs(abc.ABC):
     """``get``, ``post``, ... as ``requests`` spells them, over the class's ``request``."""
 
+    @abc.abstractmethod
     def request(self, method: str, url: str, **kw: Any) -> Any:
-        raise NotImplementedError
+        """Send one request; the test servers each send it their way."""
 
     def get(self, url: str, **kw: Any) -> Any:
         return self.request("GET", url, **kw)
