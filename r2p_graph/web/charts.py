@@ -27,9 +27,7 @@ from typing import NamedTuple
 
 from flask import render_template
 
-from r2p_graph.queries import site_query
 from r2p_graph.web import labels, sparql_client
-from r2p_graph.web.context import web_context
 from r2p_graph.web.views import model
 
 #: Colours with at least 3:1 contrast against white, told apart without colour too
@@ -54,10 +52,6 @@ class Chart:
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     note: str = ""
-
-
-def _base() -> str:
-    return web_context().settings.base_iri
 
 
 # --- participation -------------------------------------------------------------------
@@ -93,7 +87,7 @@ def _differing(lowest: int, highest: int, recorded: bool) -> str:
 
 
 def participation_query() -> str:
-    return site_query("charts/participation", _base())
+    return sparql_client.query_file("charts/participation")
 
 
 def participation_chart() -> Chart:
@@ -212,7 +206,7 @@ def _grouped_bars(chart: Chart, data: list[Participation]) -> str:
 
 
 def themes_query() -> str:
-    return site_query("charts/themes", _base())
+    return sparql_client.query_file("charts/themes")
 
 
 def themes_chart() -> Chart:
@@ -266,11 +260,11 @@ def _horizontal_bars(chart: Chart, data: list[tuple[str, str, int, int]]) -> str
 
 
 def has_regional_memberships() -> bool:
-    return sparql_client.ask(site_query("charts/has-regional-memberships", _base()))
+    return sparql_client.ask(sparql_client.query_file("charts/has-regional-memberships"))
 
 
 def stances_query(by_group: bool) -> str:
-    return site_query(f"charts/stances-by-{'group' if by_group else 'kind'}", _base())
+    return sparql_client.query_file(f"charts/stances-by-{'group' if by_group else 'kind'}")
 
 
 def stances_chart() -> Chart:
@@ -367,7 +361,7 @@ EDITORS = "r2p-graph-editors"
 
 
 def stances_by_year_query() -> str:
-    return site_query("charts/stances-by-year", _base())
+    return sparql_client.query_file("charts/stances-by-year")
 
 
 def _judge_name(iri: str, row: dict[str, sparql_client.Term]) -> str:

@@ -23,7 +23,6 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from r2p_graph import vocab as namespaces
-from r2p_graph.queries import site_query
 from r2p_graph.store import (
     HeavyLaneFull,
     QueryRequest,
@@ -32,6 +31,7 @@ from r2p_graph.store import (
     StoreUnavailable,
     formats,
 )
+from r2p_graph.web import sparql_client
 from r2p_graph.web.context import endpoint_url, public_base, web_context
 from r2p_graph.web.downloads import STORE_DUMPS
 from r2p_graph.web.errors import ApiError
@@ -188,7 +188,7 @@ def _int(row: dict[str, Any], name: str) -> int:
 def _compute_stats() -> VoidStats:
     settings = web_context().settings
     timeout = max(settings.query_timeout, 60.0)
-    counts = _select(site_query("service/void-counts"), timeout)
+    counts = _select(sparql_client.query_file("service/void-counts"), timeout)
     row = counts[0] if counts else {}
     stats = VoidStats(
         triples=_int(row, "triples"),
@@ -196,10 +196,10 @@ def _compute_stats() -> VoidStats:
         properties=_int(row, "properties"),
         objects=_int(row, "objects"),
     )
-    for item in _select(site_query("service/void-classes"), timeout):
+    for item in _select(sparql_client.query_file("service/void-classes"), timeout):
         if item.get("class", {}).get("type") == "uri":
             stats.classes.append((item["class"]["value"], _int(item, "n")))
-    for item in _select(site_query("service/void-properties"), timeout):
+    for item in _select(sparql_client.query_file("service/void-properties"), timeout):
         if item.get("p", {}).get("type") == "uri":
             stats.property_counts.append((item["p"]["value"], _int(item, "n")))
     return stats

@@ -161,22 +161,28 @@ def new_graph() -> Graph:
     return graph
 
 
-def page_query(name: str, **bound: str | Iterable[str]) -> str:
-    """The text of ``queries/pages/<name>.rq`` under this server's base IRI, with each
-    ``VALUES ?var { }`` block named in ``bound`` filled with the IRIs given for ``var``.
+def query_file(name: str, **bound: str | Iterable[str]) -> str:
+    """The text of ``queries/<name>.rq`` (``pages/meeting``, ``charts/themes``) under this
+    server's base IRI, with each ``VALUES ?var { }`` block named in ``bound`` filled with
+    the IRIs given for ``var``.
 
-    A page query's parameters are its empty ``VALUES`` blocks (the file stays a query
+    A site query's parameters are its empty ``VALUES`` blocks (the file stays a query
     that parses and runs on its own, answering nothing); IRIs go in through :func:`ref`,
     never as text. A block that is not in the file, or is in it twice, is a bug: it
     raises ``KeyError``."""
-    text = site_query(f"pages/{name}", web_context().settings.base_iri)
+    text = site_query(name, web_context().settings.base_iri)
     for variable, iris in bound.items():
         slot = f"VALUES ?{variable} {{ }}"
         if text.count(slot) != 1:
-            raise KeyError(f"pages/{name}.rq has no single '{slot}' block")
+            raise KeyError(f"{name}.rq has no single '{slot}' block")
         filled = values([iris] if isinstance(iris, str) else iris)
         text = text.replace(slot, f"VALUES ?{variable} {{ {filled} }}")
     return text
+
+
+def page_query(name: str, **bound: str | Iterable[str]) -> str:
+    """:func:`query_file` for a page's query, ``queries/pages/<name>.rq``."""
+    return query_file(f"pages/{name}", **bound)
 
 
 def values(iris: Iterable[str]) -> str:
