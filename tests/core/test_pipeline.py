@@ -314,3 +314,20 @@ def test_a_failed_validation_process_is_a_readable_error() -> None:
     )
     with pytest.raises(RuntimeError, match=r"a validation process failed: data/x\.ttl:3: boom"):
         child.Child(process, "a validation process").finish()
+
+
+def test_a_build_process_without_the_pipeline_s_libraries_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's build runs in a child: a child that cannot import pySHACL comes back
+    as the ImportError it met (``serve`` names it), not as a data error or a crash."""
+    from r2p_graph.pipeline.build import ensure_build_apart
+
+    shadow = tmp_path / "shadow" / "pyshacl"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('No module named pyshacl (test)')\n")
+    monkeypatch.setenv("PYTHONPATH", str(shadow.parent))
+    settings = Settings.from_env(cache_dir=tmp_path / "cache")
+    with pytest.raises(ImportError, match="No module named pyshacl"):
+        ensure_build_apart(settings)
+    assert not list((tmp_path / "cache").glob("dataset-*.nq"))
