@@ -12,6 +12,7 @@ the default base IRI.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from r2p_graph.vocab import DEFAULT_BASE
@@ -61,7 +62,10 @@ def competency_query(name: str) -> CompetencyQuery:
     raise KeyError(name)
 
 
+@cache
 def site_query(name: str, base_iri: str = WRITTEN_BASE) -> str:
-    """The text of ``<name>.rq`` (e.g. ``charts/themes``), its IRIs under ``base_iri``."""
+    """The text of ``<name>.rq`` (e.g. ``charts/themes``), its IRIs under ``base_iri``.
+    Read once per process: pages run these on every request, and the files are part of
+    the installed package."""
     text = resources.files(__package__).joinpath(f"{name}.rq").read_text(encoding="utf-8")
     return text if base_iri == WRITTEN_BASE else text.replace(WRITTEN_BASE, base_iri)
